@@ -1,0 +1,3 @@
+using AudioMix.Cli;
+
+return await AudioMixCommand.Build().Parse(args).InvokeAsync();
