@@ -1,0 +1,74 @@
+using TorchSharp;
+
+namespace AudioMix.Audio.Torch.Tests;
+
+public sealed class TorchRuntimeTests
+{
+    [Fact]
+    public void EnsureLoaded_succeeds_where_tests_run() => TorchRuntime.EnsureLoaded();
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData(" CPU ")]
+    public void Cpu_resolves_to_cpu(string spec) => Assert.Equal(DeviceType.CPU, TorchRuntime.ResolveDevice(spec).type);
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Auto_resolves_to_cpu_without_cuda(string? spec)
+    {
+        Assert.False(torch.cuda.is_available()); // this suite runs on the CPU-only libtorch package
+        Assert.Equal(DeviceType.CPU, TorchRuntime.ResolveDevice(spec).type);
+    }
+
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("cuda:0")]
+    [InlineData("CUDA:1")]
+    public void Cuda_without_cuda_throws_a_clear_error(string spec)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => TorchRuntime.ResolveDevice(spec));
+        Assert.Contains("CUDA is not available", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(spec, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("gpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    [InlineData("cuda:x")]
+    public void Unknown_device_text_throws_argument_exception(string spec)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => TorchRuntime.ResolveDevice(spec));
+        Assert.Contains(spec, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_failure_message_points_at_the_userland_when_glibcxx_is_missing()
+    {
+        var failure = new TypeInitializationException("TorchSharp.torch", new NotSupportedException("This application or script uses TorchSharp but doesn't contain a reference to libtorch-cpu-linux-x64"));
+        var message = TorchRuntime.DescribeLoadFailure(
+            failure,
+            "/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by libLibTorchSharp.so)");
+        Assert.Contains("GLIBCXX_3.4.32", message, StringComparison.Ordinal);
+        Assert.Contains("infra/userland/run", message, StringComparison.Ordinal);
+
+        var other = TorchRuntime.DescribeLoadFailure(failure, null);
+        Assert.Contains("doesn't contain a reference to libtorch", other, StringComparison.Ordinal);
+        Assert.DoesNotContain("userland", other, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transforms_create_their_tensors_on_the_configured_device()
+    {
+        var device = TorchRuntime.ResolveDevice("auto");
+        using var stft = new Stft(new StftOptions(256, 64), device);
+        using var logMel = new LogMelSpectrogram(new LogMelOptions(16_000, 256, 64, 20), device);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(TestSignals.Noise(2000, seed: 4), device: device);
+        Assert.Equal(device.type, stft.Forward(x).device_type);
+        Assert.Equal(device.type, logMel.Compute(x).device_type);
+    }
+}
