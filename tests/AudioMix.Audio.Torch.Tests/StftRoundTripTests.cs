@@ -85,6 +85,19 @@ public sealed class StftRoundTripTests
     }
 
     [Fact]
+    public void Float64_input_gives_complex128_and_round_trips_to_double_precision()
+    {
+        using var stft = new Stft(new StftOptions(512, 128));
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(TestSignals.Noise(4000, seed: 21).Select(v => (double)v).ToArray());
+        var spec = stft.Forward(x);
+        Assert.Equal(torch.ScalarType.ComplexFloat64, spec.dtype);
+        var back = stft.Inverse(spec, 4000);
+        Assert.Equal(torch.ScalarType.Float64, back.dtype);
+        Assert.True((back - x).abs().max().item<double>() < 1e-12);
+    }
+
+    [Fact]
     public void Bad_inputs_throw_clear_errors()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Stft(new StftOptions(FftSize: 1)));
