@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace AudioMix.Audio.Dsp;
 
 /// <summary>
@@ -20,6 +22,9 @@ namespace AudioMix.Audio.Dsp;
 /// </remarks>
 public sealed class Resampler
 {
+    // Chunk size for one-shot resampling (bounds the history copy).
+    private const int ChunkFrames = 1 << 16;
+
     private readonly int _inputRate;
     private readonly int _outputRate;
     private readonly int _channels;
@@ -98,9 +103,34 @@ public sealed class Resampler
             return input.Clone();
         }
 
-        var head = resampler.Process(input);
-        var tail = resampler.Flush();
-        return Concat(head, tail);
+        // Feed the input in chunks so the history never holds more than one chunk plus the filter
+        // span (a long file is not copied whole), writing straight into the final output arrays.
+        var total = CeilDiv((long)input.Frames * resampler._bank.L, resampler._bank.M);
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"Resampling {input.Frames} frames from {input.SampleRate} Hz to {outputRate} Hz would give {total} frames, more than one buffer can hold.",
+                nameof(input));
+        }
+
+        var output = new float[input.ChannelCount][];
+        for (var c = 0; c < output.Length; c++)
+        {
+            output[c] = new float[total];
+        }
+
+        var written = 0;
+        for (var start = 0; start < input.Frames; start += ChunkFrames)
+        {
+            var n = Math.Min(ChunkFrames, input.Frames - start);
+            resampler.Append(input.Channels, start, n);
+            resampler._inputFrames += n;
+            written += CopyOut(resampler.Emit(long.MaxValue, resampler._inputFrames - 1 - resampler._bank.Half), output, written);
+        }
+
+        written += CopyOut(resampler.Flush(), output, written);
+        Debug.Assert(written == total, "the stream and the length formula must agree");
+        return new AudioBuffer(outputRate, output);
     }
 
     /// <summary>Feeds a block (any number of frames, the constructor's rate and channel count) and returns the output it completes.</summary>
@@ -175,7 +205,9 @@ public sealed class Resampler
         _posPhase = 0;
     }
 
-    private void Append(float[][] source, int frames)
+    private void Append(float[][] source, int frames) => Append(source, 0, frames);
+
+    private void Append(float[][] source, int offset, int frames)
     {
         if (_historyLength + frames > _history[0].Length)
         {
@@ -188,7 +220,7 @@ public sealed class Resampler
 
         for (var c = 0; c < _channels; c++)
         {
-            source[c].AsSpan(0, frames).CopyTo(_history[c].AsSpan(_historyLength));
+            source[c].AsSpan(offset, frames).CopyTo(_history[c].AsSpan(_historyLength));
         }
 
         _historyLength += frames;
@@ -293,22 +325,13 @@ public sealed class Resampler
 
     private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
-    private static AudioBuffer Concat(AudioBuffer a, AudioBuffer b)
+    private static int CopyOut(AudioBuffer block, float[][] output, int at)
     {
-        if (b.Frames == 0)
+        for (var c = 0; c < output.Length; c++)
         {
-            return a;
+            block.Channels[c].CopyTo(output[c], at);
         }
 
-        var channels = new float[a.ChannelCount][];
-        for (var c = 0; c < channels.Length; c++)
-        {
-            var ch = new float[a.Frames + b.Frames];
-            a.Channels[c].CopyTo(ch, 0);
-            b.Channels[c].CopyTo(ch, a.Frames);
-            channels[c] = ch;
-        }
-
-        return new AudioBuffer(a.SampleRate, channels);
+        return block.Frames;
     }
 }
