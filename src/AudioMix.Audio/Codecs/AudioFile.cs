@@ -85,10 +85,16 @@ public static class AudioFile
             ".opus" => "ogg",
             _ => ext[1..],
         };
-        EncodeWithFfmpeg(path, buffer, codec, muxer);
+        // FLAC is lossless: snap the floats to the target PCM grid with the same quantiser as the WAV writer, so
+        // ffmpeg's own float→integer conversion is exact and a .flac holds bit for bit what a .wav would.
+        // FLAC stores at most 24 bits here (FFmpeg's encoder), so 32-bit and float requests become 24-bit.
+        WavSampleFormat? grid = ext == ".flac"
+            ? format is WavSampleFormat.Pcm8 or WavSampleFormat.Pcm16 ? format : WavSampleFormat.Pcm24
+            : null;
+        EncodeWithFfmpeg(path, buffer, codec, muxer, grid);
     }
 
-    private static void EncodeWithFfmpeg(string path, AudioBuffer buffer, string[] codec, string muxer)
+    private static void EncodeWithFfmpeg(string path, AudioBuffer buffer, string[] codec, string muxer, WavSampleFormat? grid)
     {
         List<string> args =
         [
@@ -104,12 +110,19 @@ public static class AudioFile
         {
             const int blockFrames = 8192;
             var block = new float[blockFrames * buffer.ChannelCount];
+            var pcm = grid is { } g ? new byte[block.Length * WavSampleCodec.BytesPerSample(g)] : null;
             var stdin = process.Stdin;
             for (var start = 0; start < buffer.Frames; start += blockFrames)
             {
                 var n = Math.Min(blockFrames, buffer.Frames - start);
                 var span = block.AsSpan(0, n * buffer.ChannelCount);
                 buffer.CopyInterleaved(start, span);
+                if (grid is { } q && pcm is not null)
+                {
+                    WavSampleCodec.Encode(q, span, pcm);
+                    WavSampleCodec.Decode(q, pcm, span);
+                }
+
                 stdin.Write(MemoryMarshal.AsBytes(span));
             }
 

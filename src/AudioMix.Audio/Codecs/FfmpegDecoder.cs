@@ -6,9 +6,9 @@ namespace AudioMix.Audio.Codecs;
 /// <summary>
 /// Decodes any format FFmpeg understands (MP3, FLAC, Ogg Vorbis/Opus, M4A/AAC, ...) by streaming raw
 /// float32 little-endian PCM from an <c>ffmpeg</c> child process's stdout:
-/// <c>ffmpeg -nostdin -v error -i PATH -f f32le -acodec pcm_f32le -ar R -ac C pipe:1</c>.
-/// The format is probed first with ffprobe; the rate and channel count are always passed to ffmpeg so the
-/// raw output is known to match <see cref="Info"/>.
+/// <c>ffmpeg -nostdin -v error -i PATH -f f32le -acodec pcm_f32le [-ar R] [-ac C] pipe:1</c>.
+/// The format is probed first with ffprobe (rate, channels, codec, estimated length); ffmpeg keeps the
+/// stream's own rate and channel count unless others are requested.
 /// </summary>
 /// <remarks>
 /// <see cref="AudioStreamInfo.Frames"/> comes from the container's duration and is an estimate for lossy codecs
@@ -42,7 +42,11 @@ public sealed class FfmpegDecoder : IAudioStreamReader
     /// <summary>Probes <paramref name="path"/> with ffprobe and starts ffmpeg decoding it.</summary>
     /// <param name="path">The file to decode.</param>
     /// <param name="sampleRate">Resample to this rate (ffmpeg's default resampler); null keeps the file's rate.</param>
-    /// <param name="channels">Remix to this many channels (ffmpeg's default matrix); null keeps the file's.</param>
+    /// <param name="channels">
+    /// Remix to this many channels with ffmpeg's default matrix (stereo → mono takes each side at −3 dB, i.e. ×0.707,
+    /// which can exceed full scale; read all channels and use <see cref="AudioBuffer.ToMono"/> for a plain average);
+    /// null keeps the file's.
+    /// </param>
     /// <exception cref="AudioFormatException">ffprobe cannot read the file or it has no audio stream.</exception>
     /// <exception cref="ExternalToolException">ffmpeg or ffprobe is missing or cannot be started.</exception>
     public static FfmpegDecoder Open(string path, int? sampleRate = null, int? channels = null)
@@ -71,14 +75,20 @@ public sealed class FfmpegDecoder : IAudioStreamReader
             : (long)Math.Round((double)probed.Frames * rate / probed.SampleRate);
         var info = probed with { SampleRate = rate, Channels = ch, Frames = frames };
 
-        string[] args =
-        [
-            "-nostdin", "-v", "error", "-i", path,
-            "-f", "f32le", "-acodec", "pcm_f32le",
-            "-ar", rate.ToString(CultureInfo.InvariantCulture),
-            "-ac", ch.ToString(CultureInfo.InvariantCulture),
-            "pipe:1",
-        ];
+        // -ar/-ac only when asked for: forcing even the file's own channel count makes ffmpeg remap a layout it
+        // considers non-default (3.0 → 2.1), mixing channels that should stay apart.
+        List<string> args = ["-nostdin", "-v", "error", "-i", path, "-f", "f32le", "-acodec", "pcm_f32le"];
+        if (sampleRate is not null)
+        {
+            args.AddRange(["-ar", rate.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (channels is not null)
+        {
+            args.AddRange(["-ac", ch.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        args.Add("pipe:1");
         var process = ExternalTools.Start(ExternalTools.Ffmpeg, args, writeStdin: false);
         return new FfmpegDecoder(process, path, info);
     }
@@ -130,6 +140,9 @@ public sealed class FfmpegDecoder : IAudioStreamReader
 
     /// <summary>Frames decoded so far.</summary>
     internal long FramesRead => _framesRead;
+
+    /// <summary>The ffmpeg child's process id (tests check it is gone after Dispose).</summary>
+    internal int ProcessId => _process.Process.Id;
 
     /// <summary>Kills ffmpeg if it is still running and releases the pipes.</summary>
     public void Dispose()
