@@ -29,6 +29,7 @@ public static class AudioFile
     /// <summary>Opens a file for streaming decode: RIFF/WAVE (and RF64) natively, anything else through ffmpeg.</summary>
     /// <exception cref="AudioFormatException">The file is empty, corrupt or not audio.</exception>
     /// <exception cref="ExternalToolException">A non-WAV file needs ffmpeg/ffprobe, which are missing.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static IAudioStreamReader OpenRead(string path) =>
         Sniff(path) == Kind.Wav ? WavReader.Open(path) : FfmpegDecoder.Open(path);
 
@@ -132,6 +133,14 @@ public static class AudioFile
         {
             // ffmpeg quit early (bad arguments, unwritable path): its stderr says why.
             pipeError = ex;
+            try
+            {
+                process.Stdin.Close();
+            }
+            catch (IOException)
+            {
+                // The pipe is already broken; closing our end is all that was wanted.
+            }
         }
 
         var (exitCode, stderr) = process.WaitForExit(EncodeTimeout);
