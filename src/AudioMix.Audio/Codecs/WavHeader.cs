@@ -204,7 +204,7 @@ internal sealed class WavHeaderParser
 
                     dataStart = _pos;
                     dataSize = bytes;
-                    SkipLong(id, bytes, 0);
+                    Skip(id, bytes, 0);
                     break;
                 }
 

@@ -143,6 +143,31 @@ public sealed class FfmpegCodecTests(FfmpegFixture fx) : IClassFixture<FfmpegFix
     }
 
     [Fact]
+    public void Decoding_a_long_file_streams_with_bounded_memory()
+    {
+        using var decoder = FfmpegDecoder.Open(fx.LongFlac);
+        var block = new float[4096];
+        long frames = 0;
+        double sumSquares = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        int n;
+        while ((n = decoder.Read(block)) > 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                sumSquares += block[i] * (double)block[i];
+            }
+
+            frames += n;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(8000 * 60, frames);
+        Assert.InRange(Math.Sqrt(sumSquares / frames), 0.125 / Math.Sqrt(2) * 0.99, 0.125 / Math.Sqrt(2) * 1.01); // lavfi sine: 1/8 full scale
+        Assert.True(allocated < 256 * 1024, $"decoding 1.9 MB of samples allocated {allocated} bytes on the reading thread");
+    }
+
+    [Fact]
     public void Decoder_resamples_and_downmixes_on_request()
     {
         using var decoder = FfmpegDecoder.Open(fx.Encoded("flac"), sampleRate: 16000, channels: 1);

@@ -162,6 +162,10 @@ public sealed class WavReaderTests
         Assert.Equal([1000 / 32768f, 2000 / 32768f], ReadAll(bytes).Channels[0]);
         var ex = Assert.Throws<AudioFormatException>(() => ReadAll(bytes, seekable: false));
         Assert.Contains("fmt chunk missing before the data chunk", ex.Message);
+
+        // An odd-sized data chunk first: its pad byte must be skipped to find the fmt chunk behind it.
+        var odd = Riff(Data([0, 128, 255]), Fmt(1, 1, 8000, 8));
+        Assert.Equal([-1f, 0f, 127f / 128], ReadAll(odd).Channels[0]);
     }
 
     [Theory]
