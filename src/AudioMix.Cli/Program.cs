@@ -1,3 +1,3 @@
 using AudioMix.Cli;
 
-return await AudioMixCommand.Build().Parse(args).InvokeAsync();
+return await AudioMixCommand.RunAsync(args);

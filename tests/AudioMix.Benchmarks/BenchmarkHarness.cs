@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AudioMix.Benchmarks;
+
+/// <summary>Times actions and external commands (median of several runs after a warm-up) and prints ratios.</summary>
+internal sealed class BenchmarkHarness : IDisposable
+{
+    public const int Repeats = 5;
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("audiomix-bench-").FullName;
+
+    public static TimeSpan Time(Action action)
+    {
+        action();
+        var samples = new List<TimeSpan>(Repeats);
+        for (var i = 0; i < Repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            samples.Add(sw.Elapsed);
+        }
+
+        samples.Sort();
+        return samples[Repeats / 2];
+    }
+
+    public static TimeSpan TimeProcess(string file, params string[] args) => Time(() => RunProcess(file, args));
+
+    public static string RunProcess(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
+        }
+
+        return stderr.Result;
+    }
+
+    public static void Report(string name, double audioSeconds, TimeSpan ours, TimeSpan reference, string referenceName)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv,
+            $"{name,-34} AudioMix {ours.TotalMilliseconds,8:0.0} ms ({audioSeconds / ours.TotalSeconds,7:0}x real time) | {referenceName} {reference.TotalMilliseconds,8:0.0} ms ({audioSeconds / reference.TotalSeconds,7:0}x) | speed ratio {reference.TotalSeconds / ours.TotalSeconds,5:0.00}x"));
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
