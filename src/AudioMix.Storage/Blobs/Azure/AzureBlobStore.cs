@@ -137,7 +137,7 @@ public sealed class AzureBlobStore : IBlobStore
         try
         {
             var response = await _container.GetBlobClient(key).UploadAsync(counting, upload, cancellationToken).ConfigureAwait(false);
-            return new BlobProperties(key, counting.BytesRead, response.Value.ETag.ToString(), response.Value.LastModified, contentType, metadata);
+            return new BlobProperties(key, counting.BytesRead, Quoted(response.Value.ETag), response.Value.LastModified, contentType, metadata);
         }
         catch (RequestFailedException e) when (IsConditionFailure(e, condition))
         {
@@ -151,6 +151,15 @@ public sealed class AzureBlobStore : IBlobStore
         BlobKey.Validate(key);
         condition ??= BlobCondition.None;
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        if (condition.Kind == BlobConditionKind.IfNotExists)
+        {
+            // "Delete only if absent" never deletes anything, so answering from the properties is exact (and the
+            // service does not apply If-None-Match: * to deletes consistently: Azurite ignores it).
+            return await GetPropertiesAsync(key, cancellationToken).ConfigureAwait(false) is { } existing
+                ? throw BlobConditionFailedException.For(key, condition, existing.ETag)
+                : false;
+        }
+
         try
         {
             await _container.GetBlobClient(key)
@@ -185,11 +194,19 @@ public sealed class AzureBlobStore : IBlobStore
             yield return new BlobProperties(
                 item.Name,
                 p.ContentLength ?? 0,
-                p.ETag?.ToString() ?? string.Empty,
+                p.ETag is { } etag ? Quoted(etag) : string.Empty,
                 p.LastModified ?? DateTimeOffset.MinValue,
                 p.ContentType ?? BlobWriteOptions.DefaultContentType,
                 ToMetadata(item.Metadata));
         }
+    }
+
+    // The SDK reports ETags quoted after uploads but unquoted from properties and listings; the contract is the
+    // quoted (HTTP strong entity tag) form everywhere, and the service accepts it in If-Match.
+    private static string Quoted(ETag etag)
+    {
+        var value = etag.ToString();
+        return value.StartsWith('"') ? value : "\"" + value + "\"";
     }
 
     private static bool IsConditionFailure(RequestFailedException e, BlobCondition condition) => condition.Kind switch
@@ -225,7 +242,7 @@ public sealed class AzureBlobStore : IBlobStore
     private static BlobProperties ToProperties(string key, AzureModels.BlobProperties p) => new(
         key,
         p.ContentLength,
-        p.ETag.ToString(),
+        Quoted(p.ETag),
         p.LastModified,
         p.ContentType ?? BlobWriteOptions.DefaultContentType,
         ToMetadata(p.Metadata));
