@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
@@ -13,11 +14,11 @@ namespace AudioMix.Storage;
 /// <para>Atomicity: a write streams into a new file under <c>.tmp/</c>, flushes it to disk (fsync), then renames it
 /// over the target (<c>rename(2)</c> replaces atomically within one filesystem). A process killed at any point
 /// leaves the old file or the new one, plus at most a stray temp file, which is never listed or read and is
-/// deleted when the store is next constructed. Content and ETag live in the same file, so they change together.</para>
+/// deleted when the directory is first opened by a process. Content and ETag live in the same file, so they change together.</para>
 /// <para>Concurrency: <b>one process owns a data directory</b>. Within it, the condition check and the rename of a
 /// write or delete run under a per-key lock (striped), so conditional operations are atomic; content streaming
-/// happens before the lock is taken. Readers take no lock: an open file keeps reading the version it opened.
-/// Two processes sharing a directory would keep atomic writes but could both pass the same condition.</para>
+/// happens before the lock is taken. All instances over the same root in a process share these locks. Readers take
+/// no lock: an open file keeps reading the version it opened. Two processes sharing a directory would keep atomic writes but could both pass the same condition.</para>
 /// <para>Limitation: a key cannot be both a blob and a folder of other blobs (<c>a</c> and <c>a/b</c>), as in any
 /// filesystem; such a write throws <see cref="IOException"/>. Azure has no such limit.</para>
 /// </remarks>
@@ -29,9 +30,16 @@ public sealed class FileSystemBlobStore : IBlobStore
     private readonly string _blobsRoot;
     private readonly string _tempRoot;
     private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    // Per data directory, shared by every instance in the process: instances over one root (e.g. a web host and a
+    // silo co-hosted with separate DI containers) must share the key locks, and the temp purge must run only once
+    // (a second purge would delete another instance's in-flight writes).
+    private static readonly ConcurrentDictionary<string, Lazy<SemaphoreSlim[]>> s_rootLocks = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim[] _stripes;
 
-    /// <summary>Opens (creating if needed) a store rooted at <paramref name="rootPath"/> and removes stray temp files.</summary>
+    /// <summary>
+    /// Opens (creating if needed) a store rooted at <paramref name="rootPath"/>. The first instance for a root in
+    /// this process removes stray temp files left by a crash; later instances share its key locks.
+    /// </summary>
     /// <param name="rootPath">The data directory; relative paths are resolved against the current directory.</param>
     /// <param name="timeProvider">The clock for <see cref="BlobProperties.LastModified"/>; the system clock by default.</param>
     /// <exception cref="ArgumentException"><paramref name="rootPath"/> is empty.</exception>
@@ -42,13 +50,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         _blobsRoot = Path.Combine(RootPath, BlobsFolder);
         _tempRoot = Path.Combine(RootPath, TempFolder);
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(_blobsRoot);
-        Directory.CreateDirectory(_tempRoot);
-        // Leftovers of writes interrupted by a crash: safe to delete because one process owns the directory.
-        foreach (var stray in Directory.EnumerateFiles(_tempRoot))
-        {
-            TryDelete(stray);
-        }
+        _stripes = s_rootLocks.GetOrAdd(RootPath, _ => new Lazy<SemaphoreSlim[]>(Open)).Value;
     }
 
     /// <summary>The absolute data directory.</summary>
@@ -215,6 +217,20 @@ public sealed class FileSystemBlobStore : IBlobStore
                 yield return properties;
             }
         }
+    }
+
+    // Runs once per root and process.
+    private SemaphoreSlim[] Open()
+    {
+        Directory.CreateDirectory(_blobsRoot);
+        Directory.CreateDirectory(_tempRoot);
+        // Leftovers of writes interrupted by a crash: safe to delete because one process owns the directory.
+        foreach (var stray in Directory.EnumerateFiles(_tempRoot))
+        {
+            TryDelete(stray);
+        }
+
+        return Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     }
 
     private static void CheckCondition(string key, BlobCondition condition, BlobProperties? current)
