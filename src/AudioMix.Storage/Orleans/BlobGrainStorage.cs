@@ -23,6 +23,7 @@ public sealed class BlobGrainStorage : IGrainStorage
     private readonly IBlobStore _store;
     private readonly IActivatorProvider _activators;
     private readonly string _keyRoot;
+    private readonly string _contentType;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="name">The provider name (used in error messages).</param>
@@ -46,6 +47,10 @@ public sealed class BlobGrainStorage : IGrainStorage
         _options = options;
         _store = store;
         _activators = activators;
+        _contentType = options.ContentType
+            ?? (options.GrainStorageSerializer is JsonGrainStorageSerializer or SystemTextJsonGrainStorageSerializer
+                ? "application/json"
+                : BlobWriteOptions.DefaultContentType);
         _keyRoot = BlobKey.Validate(options.KeyPrefix, nameof(options)) + "/" + BlobKey.EscapeSegment(serviceId) + "/";
     }
 
@@ -122,7 +127,7 @@ public sealed class BlobGrainStorage : IGrainStorage
             var written = await GuardAsync(
                 key,
                 grainState.ETag,
-                condition => _store.WriteAsync(key, content, new BlobWriteOptions { Condition = condition, ContentType = _options.ContentType }, cancellationToken)).ConfigureAwait(false);
+                condition => _store.WriteAsync(key, content, new BlobWriteOptions { Condition = condition, ContentType = _contentType }, cancellationToken)).ConfigureAwait(false);
             grainState.ETag = written.ETag;
             grainState.RecordExists = true;
         }
@@ -147,7 +152,7 @@ public sealed class BlobGrainStorage : IGrainStorage
             var written = await GuardAsync(
                 key,
                 grainState.ETag,
-                condition => _store.WriteAsync(key, Stream.Null, new BlobWriteOptions { Condition = condition, ContentType = _options.ContentType }, cancellationToken)).ConfigureAwait(false);
+                condition => _store.WriteAsync(key, Stream.Null, new BlobWriteOptions { Condition = condition, ContentType = _contentType }, cancellationToken)).ConfigureAwait(false);
             grainState.ETag = written.ETag;
         }
 

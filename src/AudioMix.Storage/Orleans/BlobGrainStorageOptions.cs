@@ -20,6 +20,10 @@ public sealed class BlobGrainStorageOptions : IStorageProviderSerializerOptions
     /// <summary>The first key segment of every state blob. Default <c>grainstate</c>.</summary>
     public string KeyPrefix { get; set; } = "grainstate";
 
-    /// <summary>The content type stored on state blobs. Default <c>application/json</c>.</summary>
-    public string ContentType { get; set; } = "application/json";
+    /// <summary>
+    /// The content type stored on state blobs. When null (the default) it follows the serializer:
+    /// <c>application/json</c> for Orleans' JSON serializers (the silo default is <see cref="JsonGrainStorageSerializer"/>),
+    /// otherwise <c>application/octet-stream</c>.
+    /// </summary>
+    public string? ContentType { get; set; }
 }

@@ -98,6 +98,12 @@ public sealed class PersistentStateClusterTests : IDisposable
         var blob = Assert.Single(await store.ListAsync("grainstate/", ct).ToListAsync(ct));
         Assert.StartsWith($"grainstate/{BlobKey.EscapeSegment(serviceId)}/x/", blob.Key, StringComparison.Ordinal);
         Assert.EndsWith(".json", blob.Key, StringComparison.Ordinal);
+        // The silo's default grain storage serializer is JSON.
+        Assert.Equal("application/json", blob.ContentType);
+        await using (var content = await store.OpenReadAsync(blob.Key, ct))
+        {
+            Assert.Contains("second", await new StreamReader(content).ReadToEndAsync(ct), StringComparison.Ordinal);
+        }
 
         // A new cluster (new in-memory everything) over the same data directory and service id reads it back.
         var restarted = BuildClusterWithServiceId(serviceId);

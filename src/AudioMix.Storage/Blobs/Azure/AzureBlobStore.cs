@@ -102,7 +102,7 @@ public sealed class AzureBlobStore : IBlobStore
             {
                 // Overwritten or deleted between the two calls: look again.
             }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            catch (RequestFailedException e) when (e.Status == 404)
             {
                 throw BlobNotFoundException.For(key, e);
             }

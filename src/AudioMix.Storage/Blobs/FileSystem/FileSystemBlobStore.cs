@@ -14,7 +14,9 @@ namespace AudioMix.Storage;
 /// <para>Atomicity: a write streams into a new file under <c>.tmp/</c>, flushes it to disk (fsync), then renames it
 /// over the target (<c>rename(2)</c> replaces atomically within one filesystem). A process killed at any point
 /// leaves the old file or the new one, plus at most a stray temp file, which is never listed or read and is
-/// deleted when the directory is first opened by a process. Content and ETag live in the same file, so they change together.</para>
+/// deleted when the directory is first opened by a process. Content and ETag live in the same file, so they change together.
+/// The directory entry itself is not fsynced, so after a power loss the most recent renames may roll back to the
+/// previous version (still whole); a process crash loses nothing that was acknowledged.</para>
 /// <para>Concurrency: <b>one process owns a data directory</b>. Within it, the condition check and the rename of a
 /// write or delete run under a per-key lock (striped), so conditional operations are atomic; content streaming
 /// happens before the lock is taken. All instances over the same root in a process share these locks. Readers take
