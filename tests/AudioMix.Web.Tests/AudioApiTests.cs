@@ -11,12 +11,11 @@ namespace AudioMix.Web.Tests;
 /// <summary>Runs the real web host on a loopback Kestrel port and talks HTTP to it.</summary>
 public sealed class AudioApiTests : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _factory = new();
+    private readonly PlatformFactory _factory = new();
     private HttpClient _client = null!;
 
     public ValueTask InitializeAsync()
     {
-        _factory.UseKestrel(0);
         _factory.StartServer();
         _client = _factory.CreateClient();
         return ValueTask.CompletedTask;
@@ -26,6 +25,7 @@ public sealed class AudioApiTests : IAsyncLifetime
     {
         _client.Dispose();
         await _factory.DisposeAsync();
+        _factory.DeleteData();
     }
 
     [Fact]

@@ -23,6 +23,14 @@ public static class AudioInspector
     public static AudioFileReport Inspect(string path, CancellationToken cancellationToken = default)
     {
         using var reader = AudioFile.OpenRead(path);
+        return Inspect(reader, path, cancellationToken);
+    }
+
+    /// <summary>Inspects the rest of an open reader; <paramref name="sourceName"/> names it in the report.</summary>
+    public static AudioFileReport Inspect(IAudioStreamReader reader, string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var path = sourceName;
         var info = reader.Info;
         var meter = new LoudnessMeter(info.SampleRate, info.Channels);
         long frames = 0;

@@ -14,8 +14,12 @@ internal static partial class WebHostingExtensions
             .BindConfiguration(AudioMixWebOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddAudioMixPlatform();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<Services.DatasetUploadService>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
     }
 
@@ -27,6 +31,8 @@ internal static partial class WebHostingExtensions
         app.MapScalarApiReference();
         app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
         app.MapAudioApi();
+        app.MapDatasetsApi();
+        app.MapJobsApi();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }

@@ -1,0 +1,15 @@
+namespace AudioMix.Abstractions.Datasets;
+
+/// <summary>A dataset's identity and totals.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.DatasetSummary")]
+public sealed record DatasetSummary(
+    string Id,
+    string Name,
+    DatasetKind Kind,
+    int ItemCount,
+    double TotalDuration,
+    DateTimeOffset CreatedAt);
+
+/// <summary>A page of items plus the total count.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.ItemPage")]
+public sealed record ItemPage(IReadOnlyList<DatasetItem> Items, int Offset, int Total);

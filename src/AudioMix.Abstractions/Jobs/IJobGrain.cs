@@ -1,0 +1,53 @@
+namespace AudioMix.Abstractions.Jobs;
+
+/// <summary>
+/// One batch augmentation job (keyed by its id). Calls return at once; planning and rendering run
+/// in the background and survive a process crash (the job resumes when its silo starts again).
+/// </summary>
+[Alias("AudioMix.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Validates and accepts the spec, then starts planning in the background.</summary>
+    [Alias("Start")]
+    Task<JobStatus> StartAsync(JobSpec spec);
+
+    /// <summary>Current state and counters, or null for an unknown job.</summary>
+    [Alias("GetStatus")]
+    Task<JobStatus?> GetStatusAsync();
+
+    /// <summary>Stops a pending or running job; finished outputs stay.</summary>
+    [Alias("Cancel")]
+    Task<JobStatus?> CancelAsync();
+
+    /// <summary>A page of rendered outputs in unit order.</summary>
+    [Alias("GetOutputs")]
+    Task<OutputPage> GetOutputsAsync(int offset, int limit);
+
+    /// <summary>Records a reviewer's verdict; the manifest is rewritten without rejected outputs.</summary>
+    [Alias("Review")]
+    Task<JobOutput?> ReviewAsync(int index, ReviewState review);
+
+    /// <summary>Restarts the background work of an unfinished job (called at silo start).</summary>
+    [Alias("Resume")]
+    Task ResumeAsync();
+}
+
+/// <summary>The list of jobs (one grain, key <see cref="Key"/>); also how unfinished jobs are found after a restart.</summary>
+[Alias("AudioMix.IJobCatalogGrain")]
+public interface IJobCatalogGrain : IGrainWithStringKey
+{
+    /// <summary>The catalog's grain key.</summary>
+    const string Key = "catalog";
+
+    /// <summary>Adds or refreshes a job's status.</summary>
+    [Alias("Upsert")]
+    Task UpsertAsync(JobStatus status);
+
+    /// <summary>All jobs, newest first.</summary>
+    [Alias("List")]
+    Task<IReadOnlyList<JobStatus>> ListAsync();
+
+    /// <summary>Ids of jobs that have not finished.</summary>
+    [Alias("ListUnfinished")]
+    Task<IReadOnlyList<string>> ListUnfinishedAsync();
+}

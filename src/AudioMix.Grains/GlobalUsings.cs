@@ -1,0 +1,5 @@
+global using AudioMix.Abstractions.Datasets;
+global using AudioMix.Abstractions.Jobs;
+global using Microsoft.Extensions.Logging;
+global using Orleans;
+global using Orleans.Runtime;

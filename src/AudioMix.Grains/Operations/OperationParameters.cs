@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace AudioMix.Grains.Operations;
+
+/// <summary>Reads an op's JSON parameters with messages that name the op and the parameter.</summary>
+public sealed class OperationParameters
+{
+    private readonly string _op;
+    private readonly JsonElement _root;
+
+    private OperationParameters(string op, JsonElement root)
+    {
+        _op = op;
+        _root = root;
+    }
+
+    /// <summary>Parses a parameters object ("{}" or empty for all defaults).</summary>
+    public static OperationParameters Parse(string op, string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            json = "{}";
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"{op}: params must be a JSON object.");
+            }
+
+            return new OperationParameters(op, doc.RootElement.Clone());
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{op}: params are not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Fails on parameter names the op does not know (a typo should not silently mean "default").</summary>
+    public OperationParameters AllowOnly(params string[] names)
+    {
+        foreach (var property in _root.EnumerateObject())
+        {
+            if (!names.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"{_op}: unknown parameter '{property.Name}'. Known: {string.Join(", ", names)}.");
+            }
+        }
+
+        return this;
+    }
+
+    public double Number(string name, double fallback, double min, double max)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var d) || !double.IsFinite(d))
+        {
+            throw new ArgumentException($"{_op}: '{name}' must be a number.");
+        }
+
+        return d >= min && d <= max ? d : throw new ArgumentException($"{_op}: '{name}' must be between {min} and {max} (got {d}).");
+    }
+
+    public double? OptionalNumber(string name, double min, double max) =>
+        _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? Number(name, 0, min, max) : null;
+
+    public int WholeNumber(string name, int fallback, int min, int max)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var i))
+        {
+            throw new ArgumentException($"{_op}: '{name}' must be a whole number.");
+        }
+
+        return i >= min && i <= max ? i : throw new ArgumentException($"{_op}: '{name}' must be between {min} and {max} (got {i}).");
+    }
+
+    public string Choice(string name, string fallback, params string[] allowed)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        var s = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new ArgumentException($"{_op}: '{name}' must be a string.");
+        return allowed.Contains(s, StringComparer.Ordinal) ? s : throw new ArgumentException($"{_op}: '{name}' must be one of {string.Join(", ", allowed)} (got '{s}').");
+    }
+}

@@ -1,0 +1,190 @@
+using System.IO.Compression;
+using System.Text.Json;
+using AudioMix.Abstractions.Jobs;
+using AudioMix.Grains.Jobs;
+using AudioMix.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AudioMix.Web.Apis;
+
+/// <summary><c>/api/jobs</c>: start, watch and cancel augmentation jobs; download manifests and outputs.</summary>
+internal static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/jobs").WithTags("Jobs");
+        api.MapPost("/", CreateAsync);
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id}", GetAsync);
+        api.MapPost("/{id}/cancel", CancelAsync);
+        api.MapGet("/{id}/manifest", ManifestAsync);
+        api.MapGet("/{id}/outputs", OutputsAsync);
+        api.MapGet("/{id}/outputs/{index:int}/audio", OutputAudioAsync);
+        api.MapPost("/{id}/outputs/{index:int}/review", ReviewAsync);
+        return api;
+    }
+
+    /// <summary>One step of a recipe as sent by clients: <c>{"op": "mixup", "params": {...}}</c>.</summary>
+    internal sealed record OperationRequest(string? Op, JsonElement? Params);
+
+    /// <summary>Output settings as sent by clients.</summary>
+    internal sealed record OutputRequest(string? SampleFormat, int? SampleRate);
+
+    /// <summary>Body of <c>POST /api/jobs</c>.</summary>
+    internal sealed record CreateJobRequest(string? DatasetId, long? Seed, IReadOnlyList<OperationRequest>? Operations, OutputRequest? Output);
+
+    /// <summary>Body of a review.</summary>
+    internal sealed record ReviewRequest(string? Review);
+
+    internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(CreateJobRequest request, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        {
+            return BadRequest("\"datasetId\" is required.");
+        }
+
+        if (request.Operations is not { Count: > 0 })
+        {
+            return BadRequest("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
+        }
+
+        var ops = new List<OperationSpec>();
+        foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
+        {
+            if (string.IsNullOrWhiteSpace(op.Op))
+            {
+                return BadRequest($"operations[{i}] has no \"op\".");
+            }
+
+            if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
+            {
+                return BadRequest($"operations[{i}].params must be an object.");
+            }
+
+            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
+        }
+
+        var spec = new JobSpec(
+            request.DatasetId,
+            request.Seed ?? 0,
+            ops,
+            new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
+        var id = Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            var status = await grains.GetGrain<IJobGrain>(id).StartAsync(spec);
+            return TypedResults.Created($"/api/jobs/{id}", status);
+        }
+        catch (ArgumentException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+    }
+
+    internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync());
+
+    internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IJobGrain>(id).GetStatusAsync() is { } status ? TypedResults.Ok(status) : NotFound(id);
+
+    internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IJobGrain>(id).CancelAsync() is { } status ? TypedResults.Ok(status) : NotFound(id);
+
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ManifestAsync(string id, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
+    {
+        if (await grains.GetGrain<IJobGrain>(id).GetStatusAsync() is not { } status)
+        {
+            return NotFound(id);
+        }
+
+        if (status.ManifestKey is null)
+        {
+            return TypedResults.Problem($"Job {id} is {status.State.ToString().ToLowerInvariant()}; its manifest is written when it completes.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        return await BlobResults.StreamAsync(store, status.ManifestKey, "application/jsonl", cancellationToken, $"{id}-manifest.jsonl");
+    }
+
+    /// <summary>
+    /// With <c>Accept: application/json</c>, a page of outputs (<c>offset</c>, <c>limit</c>); otherwise
+    /// all kept outputs plus the manifest as one zip archive.
+    /// </summary>
+    internal static async Task<Results<Ok<OutputPage>, FileStreamHttpResult, ProblemHttpResult>> OutputsAsync(
+        string id, HttpRequest request, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken, int offset = 0, int limit = 100)
+    {
+        var job = grains.GetGrain<IJobGrain>(id);
+        if (await job.GetStatusAsync() is not { } status)
+        {
+            return NotFound(id);
+        }
+
+        if (request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            return TypedResults.Ok(await job.GetOutputsAsync(offset, limit));
+        }
+
+        if (status.ManifestKey is null)
+        {
+            return TypedResults.Problem($"Job {id} is {status.State.ToString().ToLowerInvariant()}; its archive is available when it completes.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        // The archive is assembled in a temporary file (zip needs to seek back for its directory) and
+        // deleted when the response stream closes.
+        var temp = Path.Combine(Path.GetTempPath(), $"audiomix-{id}-{Guid.NewGuid():N}.zip");
+        await using (var file = File.Create(temp))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        {
+            await AddEntryAsync(zip, "manifest.jsonl", status.ManifestKey, store, cancellationToken);
+            for (var page = await job.GetOutputsAsync(0, 1000); page.Items.Count > 0; page = await job.GetOutputsAsync(page.Offset + page.Items.Count, 1000))
+            {
+                foreach (var output in page.Items.Where(o => o.OutputKey is not null && o.Error is null && o.Review != ReviewState.Rejected))
+                {
+                    await AddEntryAsync(zip, "outputs/" + JobKeys.RelativeOutput(output.Index), output.OutputKey!, store, cancellationToken);
+                }
+            }
+        }
+
+        var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        return TypedResults.Stream(stream, "application/zip", $"{id}-outputs.zip");
+    }
+
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> OutputAudioAsync(string id, int index, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
+    {
+        var page = await grains.GetGrain<IJobGrain>(id).GetOutputsAsync(0, int.MaxValue);
+        var output = page.Items.FirstOrDefault(o => o.Index == index);
+        if (output?.OutputKey is null)
+        {
+            return TypedResults.Problem($"Job {id} has no rendered output {index}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return await BlobResults.StreamAsync(store, output.OutputKey, "audio/wav", cancellationToken);
+    }
+
+    internal static async Task<Results<Ok<JobOutput>, ProblemHttpResult>> ReviewAsync(string id, int index, ReviewRequest request, IGrainFactory grains)
+    {
+        if (!Enum.TryParse<ReviewState>(request.Review, ignoreCase: true, out var review) || int.TryParse(request.Review, out _))
+        {
+            return BadRequest("\"review\" must be accepted, rejected or pending.");
+        }
+
+        return await grains.GetGrain<IJobGrain>(id).ReviewAsync(index, review) is { } output
+            ? TypedResults.Ok(output)
+            : TypedResults.Problem($"Job {id} has no output {index}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static async Task AddEntryAsync(ZipArchive zip, string name, string key, IBlobStore store, CancellationToken cancellationToken)
+    {
+        await using var source = await store.OpenReadAsync(key, cancellationToken);
+        var entry = zip.CreateEntry(name, name.EndsWith(".wav", StringComparison.Ordinal) ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
+        await using var target = entry.Open();
+        await source.CopyToAsync(target, cancellationToken);
+    }
+
+    private static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult NotFound(string id) => TypedResults.Problem($"Job {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
+}
