@@ -46,7 +46,7 @@ internal sealed class BenchmarkHarness : IDisposable
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv,
-            $"{name,-34} AudioMix {ours.TotalMilliseconds,8:0.0} ms ({audioSeconds / ours.TotalSeconds,7:0}x real time) | {referenceName} {reference.TotalMilliseconds,8:0.0} ms ({audioSeconds / reference.TotalSeconds,7:0}x) | speed ratio {reference.TotalSeconds / ours.TotalSeconds,5:0.00}x"));
+            $"{name,-42} AudioMix {ours.TotalMilliseconds,8:0.0} ms ({audioSeconds / ours.TotalSeconds,7:0}x real time) | {referenceName,-20} {reference.TotalMilliseconds,8:0.0} ms ({audioSeconds / reference.TotalSeconds,7:0}x) | speed ratio {reference.TotalSeconds / ours.TotalSeconds,5:0.00}x"));
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
