@@ -63,6 +63,8 @@ export function attach(zone, input, url, dotnet) {
   zone.addEventListener('dragleave', onDragLeave);
   zone.addEventListener('drop', onDrop);
   zone.addEventListener('click', onClick);
+  // Lets tests (and styles) tell that drops and picks are now handled.
+  zone.dataset.ready = 'true';
 
   return {
     dispose() {
@@ -72,6 +74,7 @@ export function attach(zone, input, url, dotnet) {
       zone.removeEventListener('dragleave', onDragLeave);
       zone.removeEventListener('drop', onDrop);
       zone.removeEventListener('click', onClick);
+      delete zone.dataset.ready;
     },
   };
 }
