@@ -1,6 +1,8 @@
 using AudioMix.Web.Apis;
+using AudioMix.Web.Components;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace AudioMix.Web.Hosting;
@@ -18,6 +20,22 @@ internal static partial class WebHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Services.DatasetUploadService>();
+
+        // The dashboard: MudBlazor components rendered interactively on the server, over small UI
+        // services (not Orleans directly) so component tests can swap in fakes.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        if (builder is WebApplicationBuilder web)
+        {
+            // Run from a build output (not a publish) the package assets (MudBlazor's css/js, blazor.web.js)
+            // are only found through the static web assets manifest, which ASP.NET reads by default only in
+            // Development. Without a manifest (published app) this does nothing.
+            web.WebHost.UseStaticWebAssets();
+        }
+
+
+        builder.Services.AddMudServices();
+        builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
+        builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
@@ -27,12 +45,15 @@ internal static partial class WebHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapGet("/", () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
         app.MapAudioApi();
         app.MapDatasetsApi();
         app.MapJobsApi();
+        // "/" is the dashboard (the datasets page); the API reference stays at /scalar.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }
@@ -49,7 +70,7 @@ internal static partial class WebHostingExtensions
         foreach (var address in addresses)
         {
             LogListening(app.Logger, address);
-            Console.WriteLine($"AudioMix is running at {address}  (API reference: {address.TrimEnd('/')}/scalar)");
+            Console.WriteLine($"AudioMix is running at {address}  (dashboard; API reference: {address.TrimEnd('/')}/scalar)");
         }
     }
 

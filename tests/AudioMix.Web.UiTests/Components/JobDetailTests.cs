@@ -1,0 +1,76 @@
+using AudioMix.Abstractions.Jobs;
+using AudioMix.Web.Components.Pages;
+using AudioMix.Web.UiTests.Infrastructure;
+using Bunit;
+
+namespace AudioMix.Web.UiTests.Components;
+
+public sealed class JobDetailTests : IAsyncDisposable
+{
+    private readonly DashboardTestContext _ctx = new();
+
+    public JobDetailTests()
+    {
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("job1", "ds1", JobState.Completed, 2, 2));
+        _ctx.JobService.Outputs["job1"] = [FakeJobService.Output(0, "itemA", "itemB"), FakeJobService.Output(1, "itemC", "itemA")];
+    }
+
+    public ValueTask DisposeAsync() => _ctx.DisposeAsync();
+
+    private IRenderedComponent<JobDetail> RenderLoaded()
+    {
+        var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "job1"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("audio[data-testid=output-audio]").Count));
+        return cut;
+    }
+
+    [Fact]
+    public void Renders_one_player_per_output_pointing_at_its_audio()
+    {
+        var cut = RenderLoaded();
+
+        var players = cut.FindAll("audio[data-testid=output-audio]");
+        Assert.Equal(["/api/jobs/job1/outputs/0/audio", "/api/jobs/job1/outputs/1/audio"], players.Select(a => a.GetAttribute("src")));
+        Assert.All(players, a => Assert.Equal("none", a.GetAttribute("preload")));
+        Assert.All(players, a => Assert.True(a.HasAttribute("controls")));
+        Assert.Contains("dog 0.7 · cat 0.3", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("/api/jobs/job1/manifest", cut.Find("[data-testid=manifest-link]").GetAttribute("href"));
+        Assert.Equal("/api/jobs/job1/outputs", cut.Find("[data-testid=archive-link]").GetAttribute("href"));
+        Assert.Equal("100", cut.Find("[data-testid=job-progress]").GetAttribute("aria-valuenow"));
+    }
+
+    [Fact]
+    public void Reject_calls_the_service_and_shows_the_new_verdict()
+    {
+        var cut = RenderLoaded();
+
+        cut.Find("[data-testid=reject-1]").Click();
+
+        Assert.Equal([("job1", 1, ReviewState.Rejected)], _ctx.JobService.Reviews);
+        cut.WaitForAssertion(() => Assert.Equal("rejected", cut.Find("[data-testid=review-1]").TextContent.Trim()));
+        Assert.Equal("pending", cut.Find("[data-testid=review-0]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void Details_show_source_players_and_pretty_provenance()
+    {
+        var cut = RenderLoaded();
+        Assert.Empty(cut.FindAll("audio[data-testid=source-audio]"));
+
+        cut.Find("[data-testid=details-0]").Click();
+
+        var sources = cut.FindAll("audio[data-testid=source-audio]");
+        Assert.Equal(["/api/datasets/ds1/items/itemA/audio", "/api/datasets/ds1/items/itemB/audio"], sources.Select(a => a.GetAttribute("src")));
+        var provenance = cut.Find("[data-testid=provenance]").TextContent;
+        Assert.Contains("\n  \"op\": \"mixup\"", provenance, StringComparison.Ordinal);
+        Assert.Contains("weight 0.3", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_job_says_so()
+    {
+        var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "nope"));
+
+        Assert.Contains("Job nope does not exist.", cut.Markup, StringComparison.Ordinal);
+    }
+}

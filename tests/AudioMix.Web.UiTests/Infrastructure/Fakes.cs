@@ -1,0 +1,135 @@
+using AudioMix.Abstractions.Datasets;
+using AudioMix.Abstractions.Jobs;
+using AudioMix.Web.Services;
+
+namespace AudioMix.Web.UiTests.Infrastructure;
+
+/// <summary>In-memory datasets for component tests; records what the components asked for.</summary>
+internal sealed class FakeDatasetService : IDatasetService
+{
+    public List<DatasetSummary> Datasets { get; } = [];
+
+    public Dictionary<string, List<DatasetItem>> Items { get; } = [];
+
+    public List<(string Name, DatasetKind Kind)> Created { get; } = [];
+
+    public List<(string DatasetId, int Offset, int Limit)> ItemRequests { get; } = [];
+
+    public Task<IReadOnlyList<DatasetSummary>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<DatasetSummary>>([.. Datasets]);
+
+    public Task<DatasetSummary?> GetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Datasets.FirstOrDefault(d => d.Id == datasetId));
+
+    public Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, CancellationToken cancellationToken = default)
+    {
+        Created.Add((name, kind));
+        var summary = new DatasetSummary($"ds{Datasets.Count + 1}", name, kind, 0, 0, DateTimeOffset.UnixEpoch);
+        Datasets.Add(summary);
+        return Task.FromResult(summary);
+    }
+
+    public Task<ItemPage> GetItemsAsync(string datasetId, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        ItemRequests.Add((datasetId, offset, limit));
+        var all = Items.GetValueOrDefault(datasetId) ?? [];
+        return Task.FromResult(new ItemPage([.. all.Skip(offset).Take(limit)], offset, all.Count));
+    }
+
+    public static DatasetItem Item(string id, string file, double duration = 1.5, string[]? labels = null) =>
+        new(id, file, $"datasets/x/items/{id}.wav", new string('a', 64), "wav/pcm_s16le", 1000, duration, 16000, 1, -23.04, -6.0, labels ?? ["dog"], null, null);
+}
+
+/// <summary>In-memory jobs for component tests; jobs can be advanced between polls.</summary>
+internal sealed class FakeJobService : IJobService
+{
+    private readonly Lock _gate = new();
+
+    public List<JobStatus> Jobs { get; } = [];
+
+    public Dictionary<string, List<JobOutput>> Outputs { get; } = [];
+
+    public List<(string JobId, int Index, ReviewState Review)> Reviews { get; } = [];
+
+    public List<JobSpec> Started { get; } = [];
+
+    public int ListCalls { get; private set; }
+
+    /// <summary>Called on every list, e.g. to advance a running job.</summary>
+    public Action<FakeJobService>? OnList { get; set; }
+
+    public Task<IReadOnlyList<JobStatus>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ListCalls++;
+            OnList?.Invoke(this);
+            return Task.FromResult<IReadOnlyList<JobStatus>>([.. Jobs]);
+        }
+    }
+
+    public Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Jobs.FirstOrDefault(j => j.JobId == jobId));
+        }
+    }
+
+    public Task<JobStatus> StartAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Started.Add(spec);
+            var status = Status($"job{Jobs.Count + 1}", spec.DatasetId, JobState.Pending, 0, 0);
+            Jobs.Insert(0, status);
+            return Task.FromResult(status);
+        }
+    }
+
+    public Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var all = Outputs.GetValueOrDefault(jobId) ?? [];
+            return Task.FromResult(new OutputPage([.. all.Skip(offset).Take(limit)], offset, all.Count));
+        }
+    }
+
+    public Task<JobOutput?> ReviewAsync(string jobId, int index, ReviewState review, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Reviews.Add((jobId, index, review));
+            var list = Outputs.GetValueOrDefault(jobId);
+            var i = list?.FindIndex(o => o.Index == index) ?? -1;
+            if (i < 0)
+            {
+                return Task.FromResult<JobOutput?>(null);
+            }
+
+            list![i] = list[i] with { Review = review };
+            return Task.FromResult<JobOutput?>(list[i]);
+        }
+    }
+
+    public Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default) => GetStatusAsync(jobId, cancellationToken);
+
+    public void Replace(JobStatus status)
+    {
+        lock (_gate)
+        {
+            Jobs[Jobs.FindIndex(j => j.JobId == status.JobId)] = status;
+        }
+    }
+
+    public static JobStatus Status(string id, string datasetId, JobState state, int total, int completed, int failed = 0) =>
+        new(id, datasetId, state, 7, ["mixup"], total, completed, failed, null, DateTimeOffset.UnixEpoch, null, null,
+            state == JobState.Completed ? $"jobs/{id}/manifest.jsonl" : null);
+
+    public static JobOutput Output(int index, string anchorItem, string partnerItem, ReviewState review = ReviewState.Pending) =>
+        new(index, "mixup", $"jobs/x/outputs/{index:D6}.wav", 2.0, 16000, 1, "dog",
+            new Dictionary<string, double> { ["dog"] = 0.7, ["cat"] = 0.3 }, null, null,
+            $$"""{"op":"mixup","seed":7,"unit":{{index}},"lambda":0.7,"sources":[{"role":"anchor","item":"{{anchorItem}}","file":"{{anchorItem}}.wav","weight":0.7,"gainDb":-1.5},{"role":"partner","item":"{{partnerItem}}","file":"{{partnerItem}}.wav","weight":0.3,"gainDb":2.25}]}""",
+            null, review);
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using AudioMix.Abstractions.Jobs;
+using MudBlazor;
+
+namespace AudioMix.Web.Services;
+
+/// <summary>How numbers read on the dashboard: durations as h/min/s, rates in kHz, loudness in LUFS.</summary>
+internal static class DashboardFormat
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Duration(double seconds) => seconds switch
+    {
+        < 0 or double.NaN => "–",
+        < 60 => string.Create(Invariant, $"{seconds:0.0} s"),
+        < 3600 => string.Create(Invariant, $"{(int)(seconds / 60)} min {seconds % 60:00} s"),
+        _ => string.Create(Invariant, $"{(int)(seconds / 3600)} h {(int)(seconds % 3600 / 60):00} min"),
+    };
+
+    public static string Rate(int hertz) => hertz % 1000 == 0
+        ? string.Create(Invariant, $"{hertz / 1000} kHz")
+        : string.Create(Invariant, $"{hertz / 1000.0:0.###} kHz");
+
+    public static string Lufs(double? lufs) => lufs is { } v ? string.Create(Invariant, $"{v:0.0} LUFS") : "silent";
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(Invariant, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(Invariant, $"{bytes / 1024.0:0.0} KB"),
+        < 1024L * 1024 * 1024 => string.Create(Invariant, $"{bytes / (1024.0 * 1024):0.0} MB"),
+        _ => string.Create(Invariant, $"{bytes / (1024.0 * 1024 * 1024):0.00} GB"),
+    };
+
+    public static string Time(DateTimeOffset? at) => at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", Invariant) ?? "–";
+
+    public static string Weight(double weight) => weight.ToString("0.###", Invariant);
+
+    /// <summary>Share of units done (completed or failed), 0–100.</summary>
+    public static double Percent(JobStatus status) => status.Total <= 0
+        ? (status.IsFinished ? 100 : 0)
+        : Math.Clamp(100.0 * (status.Completed + status.Failed) / status.Total, 0, 100);
+
+    public static Color StateColor(JobState state) => state switch
+    {
+        JobState.Completed => Color.Success,
+        JobState.Failed => Color.Error,
+        JobState.Cancelled => Color.Default,
+        JobState.Running => Color.Info,
+        _ => Color.Secondary,
+    };
+
+    public static Color ReviewColor(ReviewState review) => review switch
+    {
+        ReviewState.Accepted => Color.Success,
+        ReviewState.Rejected => Color.Error,
+        _ => Color.Default,
+    };
+}

@@ -1,0 +1,19 @@
+using System.Globalization;
+
+namespace AudioMix.Web.Services;
+
+/// <summary>The REST URLs the dashboard hands to the browser (players, downloads, uploads); one place so pages and tests agree.</summary>
+internal static class DashboardLinks
+{
+    public static string ItemAudio(string datasetId, string itemId) =>
+        $"/api/datasets/{Uri.EscapeDataString(datasetId)}/items/{Uri.EscapeDataString(itemId)}/audio";
+
+    public static string Upload(string datasetId) => $"/api/datasets/{Uri.EscapeDataString(datasetId)}/items";
+
+    public static string OutputAudio(string jobId, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs/{index}/audio");
+
+    public static string Manifest(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/manifest";
+
+    public static string OutputsArchive(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs";
+}
