@@ -38,7 +38,7 @@ internal sealed class WebHostProcess : IDisposable
         }
     }
 
-    public static async Task<WebHostProcess> StartAsync(HostPorts ports, string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<WebHostProcess> StartAsync(HostPorts ports, string dataDirectory, CancellationToken cancellationToken, params string[] extraArguments)
     {
         var dll = TestPaths.WebDll;
         Assert.True(File.Exists(dll), $"the web host is not built at {dll} (the test project's reference should have built it)");
@@ -61,7 +61,7 @@ internal sealed class WebHostProcess : IDisposable
             "--AudioMix:Silo:ServiceId=audiomix-crash-test",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:AudioMix=Information",
-        })
+        }.Concat(extraArguments))
         {
             psi.ArgumentList.Add(arg);
         }
