@@ -20,6 +20,8 @@ internal static class AudioMixCommand
         {
             InfoCommand.Create(console),
             ConvertCommand.Create(console),
+            DatasetCommand.Create(console),
+            JobCommand.Create(console),
         };
     }
 }

@@ -1,0 +1,5 @@
+using AudioMix.Silo;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddAudioMixSilo();
+await builder.Build().RunAsync();

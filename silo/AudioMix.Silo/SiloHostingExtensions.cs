@@ -1,0 +1,61 @@
+using System.Net;
+using AudioMix.Grains.Hosting;
+using AudioMix.Storage.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace AudioMix.Silo;
+
+/// <summary>The standalone silo's composition root.</summary>
+internal static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds the blob store (<c>AudioMix:Storage</c>), an Orleans silo with the configured identity,
+    /// endpoints and membership (<c>AudioMix:Silo</c>, <c>AudioMix:Clustering</c>) and AudioMix's grains.
+    /// Invalid settings fail here, before anything starts, with every problem named by its key.
+    /// </summary>
+    public static IHostApplicationBuilder AddAudioMixSilo(this IHostApplicationBuilder builder)
+    {
+        var (silo, clustering) = SiloSettings.Read(builder.Configuration);
+        builder.Services.AddAudioMixBlobStore(builder.Configuration.GetSection(BlobStoreOptions.SectionName));
+        builder.Services.PostConfigure<BlobStoreOptions>(o =>
+        {
+            if (o.Provider == BlobStoreProvider.FileSystem)
+            {
+                o.RootPath = Path.GetFullPath(string.IsNullOrWhiteSpace(o.RootPath) ? "data" : o.RootPath);
+            }
+        });
+
+        builder.UseOrleans(orleans =>
+        {
+            switch (clustering.Provider)
+            {
+                case ClusteringProvider.Redis:
+                    orleans.Configure<ClusterOptions>(o =>
+                    {
+                        o.ServiceId = silo.ServiceId;
+                        o.ClusterId = silo.ClusterId;
+                    });
+                    if (string.IsNullOrWhiteSpace(silo.AdvertisedIPAddress))
+                    {
+                        // Containers: the host name resolves to the address the other silos reach.
+                        orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                    }
+                    else
+                    {
+                        orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIPAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+                    }
+
+                    var connection = clustering.RedisConnectionString!;
+                    orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection));
+                    break;
+                default:
+                    orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+                    break;
+            }
+
+            orleans.AddAudioMixGrains();
+        });
+        return builder;
+    }
+}
