@@ -40,6 +40,16 @@ foreach (var clip in clips)
     var audio = AudioFile.Read(Path.Combine(clip, "mix.wav"));
     var result = tracker.Analyze(audio);
     sw.Stop();
+    if (Environment.GetEnvironmentVariable("BEATS_DIAG") == "1")
+    {
+        var mono = AudioMix.Audio.Dsp.Resampler.Resample(audio.ToMono(), 22050);
+        var feats = tracker.Features(mono.Channels[0]);
+        var fps = tracker.Options.FrameRate;
+        var ac = feats.Autocorrelation;
+        var peaks = Enumerable.Range(2, ac.Length - 3).Where(k => ac[k] > ac[k - 1] && ac[k] >= ac[k + 1] && 60 * fps / k < 320 && 60 * fps / k > 30)
+            .OrderByDescending(k => ac[k]).Take(6).Select(k => string.Create(inv, $"{60 * fps / k:0.0}:{ac[k]:0.000}"));
+        Console.WriteLine($"   ac peaks {string.Join(' ', peaks)}");
+    }
     var rtf = audio.Duration / sw.Elapsed.TotalSeconds;
 
     var r = BeatMetrics.TrimBeats(reference);

@@ -21,10 +21,10 @@ internal static class SyntheticMusic
 
     /// <summary>
     /// Drum + bass pattern: kick on the downbeat (and beat 3 in 4/4), snare on the other beats, closed hi-hat on eighth
-    /// notes, a bass note starting on every downbeat (a new pitch every bar), a quiet noise floor and Gaussian timing
+    /// notes (optional), a bass note starting on every downbeat (a new pitch every bar), a quiet noise floor and Gaussian timing
     /// jitter of <paramref name="jitterMs"/> ms standard deviation.
     /// </summary>
-    public static Track DrumsAndBass(double bpm, int meter, double seconds, int sampleRate = 22050, double jitterMs = 2.0, int seed = 7, double start = 0.3)
+    public static Track DrumsAndBass(double bpm, int meter, double seconds, int sampleRate = 22050, double jitterMs = 2.0, int seed = 7, double start = 0.3, bool eighthHats = true)
     {
         var x = new float[(int)(seconds * sampleRate)];
         var beats = BeatTimes(bpm, seconds, start, jitterMs, seed);
@@ -51,7 +51,10 @@ internal static class SyntheticMusic
 
             // Hi-hats on the beat and on the off-beat eighth.
             AddNoiseBurst(x, sampleRate, t, 0.03, 0.08, rng, highPass: true);
-            AddNoiseBurst(x, sampleRate, t + (period / 2), 0.03, 0.06, rng, highPass: true);
+            if (eighthHats)
+            {
+                AddNoiseBurst(x, sampleRate, t + (period / 2), 0.03, 0.06, rng, highPass: true);
+            }
         }
 
         var noise = new Random(seed + 2);

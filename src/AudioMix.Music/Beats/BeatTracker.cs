@@ -63,6 +63,8 @@ public sealed class BeatTracker : IDisposable
         return AnalyzeMono(mono.Channels[0]);
     }
 
+    internal OnsetFeatures Features(float[] signal) => _frontEnd.Compute(signal);
+
     internal BeatAnalysis AnalyzeMono(float[] signal)
     {
         var features = _frontEnd.Compute(signal);
@@ -100,7 +102,7 @@ public sealed class BeatTracker : IDisposable
         var fps = options.FrameRate;
         var times = frames.Select(f => Math.Max(0, f / fps)).ToArray();
         var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : tempo.Bpm;
-        var meter = DownbeatEstimator.Estimate(frames, tempo.PeriodFrames, features, options.TripleMeterMargin);
+        var meter = DownbeatEstimator.Estimate(frames, tempo.PeriodFrames, features, options.TripleMeterT);
         var downbeats = meter.Meter == 0
             ? []
             : times.Where((_, i) => i >= meter.Phase && (i - meter.Phase) % meter.Meter == 0).ToArray();

@@ -18,6 +18,10 @@ namespace AudioMix.Music.Beats;
 /// research spec: the preferred pairing range is [70, 180) BPM).
 /// </param>
 /// <param name="PreferredMaxBpm">Octave handling: a tempo at or above this is halved when the half tempo is supported.</param>
+/// <param name="CombHarmonics">
+/// Number of beat-period multiples summed by the comb-filter tempo salience (Davies &amp; Plumbley 2007 use 4);
+/// 1 reproduces librosa's single-lag tempogram score.
+/// </param>
 /// <param name="Tightness">Weight of the log-interval transition penalty of the DP (librosa: 100).</param>
 /// <param name="Trim">Drop weak leading/trailing beats (librosa <c>trim=True</c>).</param>
 /// <param name="LibrosaOnsetAlignment">
@@ -31,7 +35,10 @@ namespace AudioMix.Music.Beats;
 /// Upper edge of the band whose beat-synchronous spectra are compared for downbeats (Davies &amp; Plumbley 2006 decimate
 /// to ≈2.76 kHz, i.e. keep up to ≈1.4 kHz).
 /// </param>
-/// <param name="TripleMeterMargin">3/4 is chosen only if its bar-phase contrast exceeds 4/4's by this factor.</param>
+/// <param name="TripleMeterT">
+/// 3/4 is chosen only if beat spectra correlate with the beat three later better than with the beat four later with a
+/// one-sided paired t statistic above this (2 ≈ 97.5 % significance for the usual number of beats); otherwise 4/4.
+/// </param>
 public sealed record BeatTrackerOptions(
     int SampleRate = 22050,
     int FftSize = 2048,
@@ -44,13 +51,14 @@ public sealed record BeatTrackerOptions(
     double MaxTempo = 320.0,
     double PreferredMinBpm = 70.0,
     double PreferredMaxBpm = 180.0,
+    int CombHarmonics = 4,
     double Tightness = 100.0,
     bool Trim = true,
     bool LibrosaOnsetAlignment = false,
     bool RefineBeats = true,
     double LowBandMaxHz = 150.0,
     double HarmonicMaxHz = 1400.0,
-    double TripleMeterMargin = 1.2)
+    double TripleMeterT = 2.0)
 {
     /// <summary>Onset-envelope frame rate in frames per second.</summary>
     public double FrameRate => (double)SampleRate / HopLength;
@@ -69,9 +77,10 @@ public sealed record BeatTrackerOptions(
         Positive(MaxTempo, nameof(MaxTempo));
         Positive(PreferredMinBpm, nameof(PreferredMinBpm));
         Positive(Tightness, nameof(Tightness));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CombHarmonics, 1);
         Positive(LowBandMaxHz, nameof(LowBandMaxHz));
         Positive(HarmonicMaxHz, nameof(HarmonicMaxHz));
-        Positive(TripleMeterMargin, nameof(TripleMeterMargin));
+        Positive(TripleMeterT, nameof(TripleMeterT));
         if (!(PreferredMaxBpm > 2 * PreferredMinBpm))
         {
             throw new ArgumentOutOfRangeException(

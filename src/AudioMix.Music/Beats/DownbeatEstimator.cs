@@ -13,12 +13,12 @@ internal readonly record struct MeterEstimate(int Meter, int Phase, double Contr
 /// </list>
 /// Each is z-scored over the track and combined with weights (1, ½, ½). For M ∈ {4, 3} and phase p the bar score
 /// S[M,p] is the mean over beats k ≡ p (mod M); the contrast max_p S − mean_p S measures how strongly the features
-/// repeat every M beats. 3/4 is chosen only if its contrast exceeds 4/4's by a margin; the downbeat phase is the
-/// argmax. One global phase (as in QM-DSP's DownBeat), so a beat-tracking glitch is not recovered from.
+/// repeat every M beats and the downbeat phase is its argmax for the chosen meter. The meter itself comes from bar-level
+/// repetition (<see cref="TripleEvidence"/>). One global phase (as in QM-DSP's DownBeat), so a beat-tracking glitch is not recovered from.
 /// </summary>
 internal static class DownbeatEstimator
 {
-    public static MeterEstimate Estimate(double[] beatFrames, double period, OnsetFeatures features, double tripleMargin)
+    public static MeterEstimate Estimate(double[] beatFrames, double period, OnsetFeatures features, double tripleThreshold)
     {
         var k = beatFrames.Length;
         if (k < 6)
@@ -55,9 +55,88 @@ internal static class DownbeatEstimator
 
         var (phase4, contrast4) = BestPhase(combined, 4);
         var (phase3, contrast3) = BestPhase(combined, 3);
-        return contrast3 > tripleMargin * contrast4
+        var t = TripleEvidence(beatFrames, period, features.MelDb);
+        // Meter from bar-level repetition (beat-synchronous spectra repeat every bar; cf. aubio's ACF test at 3P vs 4P):
+        // 3/4 only when beats correlate with the beat 3 later significantly better than with the beat 4 later.
+        var triple = t > tripleThreshold;
+        return triple
             ? new MeterEstimate(3, phase3, contrast3)
             : new MeterEstimate(4, phase4, contrast4);
+    }
+
+    /// <summary>
+    /// One-sided paired t statistic of d_i = r(i, i+3) − r(i, i+4), where r is the correlation between the
+    /// beat-synchronous log-mel spectra of two beats (each band's mean over the track removed). Positive when the
+    /// spectra repeat every 3 beats more than every 4.
+    /// </summary>
+    internal static double TripleEvidence(double[] beatFrames, double period, float[][] melDb)
+    {
+        var k = beatFrames.Length;
+        var bands = melDb.Length;
+        var frames = melDb[0].Length;
+        var spectra = new double[k][];
+        for (var i = 0; i < k; i++)
+        {
+            var start = Math.Clamp((int)Math.Round(beatFrames[i]), 0, frames - 1);
+            var end = Math.Clamp(i + 1 < k ? (int)Math.Round(beatFrames[i + 1]) : (int)Math.Round(beatFrames[i] + period), start + 1, frames);
+            var v = new double[bands];
+            for (var b = 0; b < bands; b++)
+            {
+                double acc = 0;
+                for (var t = start; t < end; t++)
+                {
+                    acc += melDb[b][t];
+                }
+
+                v[b] = acc / (end - start);
+            }
+
+            spectra[i] = v;
+        }
+
+        for (var b = 0; b < bands; b++)
+        {
+            double mean = 0;
+            for (var i = 0; i < k; i++)
+            {
+                mean += spectra[i][b];
+            }
+
+            mean /= k;
+            for (var i = 0; i < k; i++)
+            {
+                spectra[i][b] -= mean;
+            }
+        }
+
+        var n = k - 4;
+        if (n < 3)
+        {
+            return 0;
+        }
+
+        var d = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            d[i] = Cosine(spectra[i], spectra[i + 3]) - Cosine(spectra[i], spectra[i + 4]);
+        }
+
+        var meanDifference = d.Average();
+        var sd = DpBeatTracker.StdDdof1(d);
+        return sd > 1e-12 ? meanDifference / (sd / Math.Sqrt(n)) : 0;
+    }
+
+    private static double Cosine(double[] a, double[] b)
+    {
+        double ab = 0, aa = 0, bb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            ab += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+
+        return aa > 0 && bb > 0 ? ab / Math.Sqrt(aa * bb) : 0;
     }
 
     private static (int Phase, double Contrast) BestPhase(double[] score, int meter)

@@ -8,7 +8,8 @@ namespace AudioMix.Music.Beats;
 /// <param name="LowOnset">Mean positive log-mel flux over the bands below <see cref="BeatTrackerOptions.LowBandMaxHz"/>.</param>
 /// <param name="HarmonicMagnitude">Mel magnitude (√power) of the bands up to <see cref="BeatTrackerOptions.HarmonicMaxHz"/>, [bands][frames].</param>
 /// <param name="Autocorrelation">Mean of the per-frame ∞-normalised windowed autocorrelations (librosa tempogram), lags 0..W−1.</param>
-internal sealed record OnsetFeatures(double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation);
+/// <param name="MelDb">The full log-mel spectrogram in dB, [bands][frames] (for beat-synchronous bar repetition).</param>
+internal sealed record OnsetFeatures(double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb);
 
 /// <summary>
 /// The TorchSharp front end: STFT → Slaney mel power → dB (global top-dB clip) → positive first difference, plus the
@@ -86,8 +87,15 @@ internal sealed class OnsetFrontEnd : IDisposable
             harmonic[b] = flat.AsSpan(b * frames, frames).ToArray();
         }
 
+        var dbFlat = ToFloats(db.contiguous());
+        var melDb = new float[o.MelBands][];
+        for (var b = 0; b < o.MelBands; b++)
+        {
+            melDb[b] = dbFlat.AsSpan(b * frames, frames).ToArray();
+        }
+
         var ac = Tempogram(onset);
-        return new OnsetFeatures(onset, low, harmonic, ac);
+        return new OnsetFeatures(onset, low, harmonic, ac, melDb);
     }
 
     /// <summary>

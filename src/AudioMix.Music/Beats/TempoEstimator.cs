@@ -16,6 +16,7 @@ internal static class TempoEstimator
     {
         var fps = options.FrameRate;
         var n = ac.Length;
+        var salience = options.CombHarmonics <= 1 ? ac : CombSalience(ac, options.CombHarmonics);
         var score = new double[n];
         var best = -1;
         for (var k = 0; k < n; k++)
@@ -33,7 +34,7 @@ internal static class TempoEstimator
             }
 
             var z = (Math.Log2(bpm) - Math.Log2(options.StartBpm)) / options.StdBpm;
-            score[k] = Math.Log(1 + (1e6 * Math.Max(ac[k], 0))) - (0.5 * z * z);
+            score[k] = Math.Log(1 + (1e6 * Math.Max(salience[k], 0))) - (0.5 * z * z);
             if (best < 0 || score[k] > score[best])
             {
                 best = k;
@@ -71,6 +72,77 @@ internal static class TempoEstimator
         }
 
         return new TempoEstimate(lag, 60.0 * fps / lag, Math.Clamp(Interpolate(ac, lag), 0, 1));
+    }
+
+    /// <summary>
+    /// Shift-invariant comb filterbank over the autocorrelation (Davies &amp; Plumbley 2007, as in aubio and Essentia's
+    /// TempoTapDegara): salience(τ) = mean over a = 1..H of the largest unbiased autocorrelation within
+    /// a·τ ± (a − 1) lags. A true beat period is reinforced by its multiples (bar and half-bar repetition), while the
+    /// half-tempo lag 2τ only collects 2τ, 4τ, … — this counters the single-lag tempogram's tendency to prefer the
+    /// two-beat (kick/snare) period. "Unbiased": divided by the Hann window's own autocorrelation so long lags are not
+    /// penalised by the window taper; lags beyond half the window are not used (too few overlapping samples).
+    /// </summary>
+    internal static double[] CombSalience(double[] ac, int harmonics)
+    {
+        var n = ac.Length;
+        var unbiased = new double[n];
+        var limit = n / 2;
+        for (var k = 0; k < n; k++)
+        {
+            unbiased[k] = k <= limit ? ac[k] / HannAutocorrelation(k, n) : double.NaN;
+        }
+
+        var salience = new double[n];
+        for (var tau = 1; tau < n; tau++)
+        {
+            double sum = 0;
+            var terms = 0;
+            for (var a = 1; a <= harmonics; a++)
+            {
+                var hi = (a * tau) + (a - 1);
+                if (hi > limit && a > 1)
+                {
+                    break;
+                }
+
+                var peak = double.NegativeInfinity;
+                for (var k = (a * tau) - (a - 1); k <= Math.Min(hi, n - 1); k++)
+                {
+                    if (double.IsFinite(unbiased[k]))
+                    {
+                        peak = Math.Max(peak, unbiased[k]);
+                    }
+                }
+
+                if (double.IsFinite(peak))
+                {
+                    sum += peak;
+                    terms++;
+                }
+            }
+
+            salience[tau] = terms > 0 ? sum / terms : 0;
+        }
+
+        return salience;
+    }
+
+    /// <summary>Autocorrelation of the periodic Hann window of length <paramref name="w"/> at lag k, normalised to 1 at lag 0.</summary>
+    private static double HannAutocorrelation(int k, int w)
+    {
+        double num = 0;
+        double den = 0;
+        for (var i = 0; i < w; i++)
+        {
+            var a = 0.5 - (0.5 * Math.Cos(2 * Math.PI * i / w));
+            den += a * a;
+            if (i + k < w)
+            {
+                num += a * (0.5 - (0.5 * Math.Cos(2 * Math.PI * (i + k) / w)));
+            }
+        }
+
+        return num / den;
     }
 
     /// <summary>The parabolic-interpolated local maximum of <paramref name="ac"/> nearest to the fractional lag.</summary>
