@@ -7,9 +7,11 @@ using AudioMix.Audio.Codecs;
 using AudioMix.Music.Beats;
 
 var inv = CultureInfo.InvariantCulture;
+var librosa = args.Contains("--librosa");
+args = [.. args.Where(a => a != "--librosa")];
 if (args.Length < 1 || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: AudioMix.Music.Eval DEV_FOLDER   (contains music/<id>/mix.wav, beats.txt, downbeats.txt, meta.json)");
+    Console.Error.WriteLine("usage: AudioMix.Music.Eval DEV_FOLDER [--librosa]   (contains music/<id>/mix.wav, beats.txt, downbeats.txt, meta.json)");
     return 2;
 }
 
@@ -21,7 +23,7 @@ if (clips.Length == 0)
     return 2;
 }
 
-using var tracker = new BeatTracker();
+using var tracker = new BeatTracker(librosa ? BeatTrackerOptions.Librosa : null);
 // Warm-up so the first clip's RTF does not include loading libtorch.
 _ = tracker.Analyze(AudioMix.Audio.AudioBuffer.Silence(22050, 1, 22050 * 2));
 
@@ -42,8 +44,13 @@ foreach (var clip in clips)
     sw.Stop();
     if (Environment.GetEnvironmentVariable("BEATS_DIAG") == "1")
     {
-        var mono = AudioMix.Audio.Dsp.Resampler.Resample(audio.ToMono(), 22050);
+        var sw2 = Stopwatch.StartNew();
+        var mono = AudioMix.Audio.Dsp.Resampler.Resample(audio.ToMono(), 22050, AudioMix.Audio.Dsp.ResamplerQuality.Balanced);
+        var tResample = sw2.Elapsed.TotalMilliseconds;
         var feats = tracker.Features(mono.Channels[0]);
+        var tFeatures = sw2.Elapsed.TotalMilliseconds - tResample;
+        _ = BeatTracker.Decode(feats, tracker.Options);
+        Console.WriteLine(string.Create(inv, $"   ms: total {sw.Elapsed.TotalMilliseconds:0} resample {tResample:0} features {tFeatures:0} decode {sw2.Elapsed.TotalMilliseconds - tResample - tFeatures:0}"));
         var fps = tracker.Options.FrameRate;
         var ac = feats.Autocorrelation;
         var peaks = Enumerable.Range(2, ac.Length - 3).Where(k => ac[k] > ac[k - 1] && ac[k] >= ac[k + 1] && 60 * fps / k < 320 && 60 * fps / k > 30)
@@ -73,7 +80,7 @@ Console.WriteLine();
 Console.WriteLine("| tracker | F | Cemgil | CMLt | AMLt | P | Acc1 | Acc2 | downbeat F | meter acc | offset ms | RTF |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
 Console.WriteLine(string.Create(inv,
-    $"| AudioMix BeatTracker | {Mean(0):0.000} | {Mean(1):0.000} | {Mean(2):0.000} | {Mean(3):0.000} | {Mean(4):0.000} | {Mean(5):0.000} | {Mean(6):0.000} | {Mean(7):0.000} | {Mean(10):0.000} | {Mean(8):0.0} | {Mean(9):0.0} |"));
+    $"| AudioMix BeatTracker{(librosa ? " (librosa config)" : "")} | {Mean(0):0.000} | {Mean(1):0.000} | {Mean(2):0.000} | {Mean(3):0.000} | {Mean(4):0.000} | {Mean(5):0.000} | {Mean(6):0.000} | {Mean(7):0.000} | {Mean(10):0.000} | {Mean(8):0.0} | {Mean(9):0.0} |"));
 Console.WriteLine("| aubio (anchor) | 0.719 | 0.680 | 0.430 | 0.747 | 0.649 | 0.583 | 0.917 | - | - | -6.5 | 51.8 |");
 Console.WriteLine("| Essentia multifeature (anchor) | 0.833 | 0.775 | 0.577 | 0.901 | 0.768 | 0.583 | 0.917 | - | - | 9.5 | 10.0 |");
 Console.WriteLine("| Ellis DP librosa-faithful (anchor) | 0.785 | 0.514 | 0.498 | 0.822 | 0.718 | 0.500 | 0.833 | - | - | 36.4 | 73.9 |");

@@ -85,7 +85,7 @@ public sealed class BeatTracker : IDisposable
             return BeatAnalysis.Empty;
         }
 
-        var (local, beatFrames) = DpBeatTracker.Track(onset, tempo.PeriodFrames, options.Tightness, options.Trim);
+        var (local, beatFrames) = DpBeatTracker.Track(onset, tempo.PeriodFrames, options.Tightness, options.Trim, options.LibrosaTrimThreshold);
         if (beatFrames.Length == 0)
         {
             return BeatAnalysis.Empty with { Confidence = tempo.Strength };

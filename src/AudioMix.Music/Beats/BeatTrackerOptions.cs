@@ -29,6 +29,10 @@ namespace AudioMix.Music.Beats;
 /// about two frames (≈46 ms) late on centred spectrograms. Off by default: the flux between frames t−1 and t is put
 /// at frame t.
 /// </param>
+/// <param name="LibrosaTrimThreshold">
+/// Use librosa's trim threshold exactly (hann(5) with unit peak, so the threshold is about the mean beat strength and
+/// average-strength edge beats are dropped). Off by default: the window is normalised to unit sum (half the RMS beat strength).
+/// </param>
 /// <param name="RefineBeats">Move each beat to the parabolic-interpolated peak of the local score (sub-frame timing).</param>
 /// <param name="LowBandMaxHz">Upper edge of the low (kick/bass) band used for downbeat estimation.</param>
 /// <param name="HarmonicMaxHz">
@@ -55,11 +59,26 @@ public sealed record BeatTrackerOptions(
     double Tightness = 100.0,
     bool Trim = true,
     bool LibrosaOnsetAlignment = false,
+    bool LibrosaTrimThreshold = false,
     bool RefineBeats = true,
     double LowBandMaxHz = 150.0,
     double HarmonicMaxHz = 1400.0,
     double TripleMeterT = 2.0)
 {
+    /// <summary>
+    /// The librosa 0.11 <c>beat_track</c> configuration (parity reference): single-lag tempogram, no octave step, librosa's
+    /// onset padding and trim threshold, frame-quantised beats.
+    /// </summary>
+    public static BeatTrackerOptions Librosa { get; } = new()
+    {
+        CombHarmonics = 1,
+        PreferredMinBpm = 1e-3,
+        PreferredMaxBpm = 1e6,
+        LibrosaOnsetAlignment = true,
+        LibrosaTrimThreshold = true,
+        RefineBeats = false,
+    };
+
     /// <summary>Onset-envelope frame rate in frames per second.</summary>
     public double FrameRate => (double)SampleRate / HopLength;
 

@@ -10,7 +10,7 @@ namespace AudioMix.Music.Beats;
 internal static class DpBeatTracker
 {
     /// <summary>Returns the local score and the beat frames (ascending).</summary>
-    public static (double[] Local, int[] Beats) Track(double[] onset, double period, double tightness, bool trim)
+    public static (double[] Local, int[] Beats) Track(double[] onset, double period, double tightness, bool trim, bool librosaTrim = false)
     {
         var n = onset.Length;
         var local = LocalScore(onset, period);
@@ -72,7 +72,7 @@ internal static class DpBeatTracker
         }
 
         beats.Reverse();
-        return (local, trim ? Trim(local, beats) : [.. beats]);
+        return (local, trim ? Trim(local, beats, librosaTrim) : [.. beats]);
     }
 
     /// <summary>librosa __beat_local_score: Gaussian window exp(−½(32j/P)²), j = −P..P, 'same' convolution.</summary>
@@ -145,7 +145,7 @@ internal static class DpBeatTracker
     /// librosa 0.11 __trim_beats: smooth the local score at the beats with hann(5) = [0, ½, 1, ½, 0] ('same') normalised
     /// to unit sum, take half its RMS as the threshold and drop beats in the leading and trailing frames whose local score does not exceed it.
     /// </summary>
-    private static int[] Trim(double[] local, List<int> beats)
+    private static int[] Trim(double[] local, List<int> beats, bool librosaTrim)
     {
         var m = beats.Count;
         if (m == 0)
@@ -165,7 +165,7 @@ internal static class DpBeatTracker
         // librosa's hann(5) has unit peak and sum 2, so its threshold is ≈ the RMS beat strength itself and edge beats of
         // merely average strength are removed (the kind of over-trimming librosa issue #1773 fixed for 0.11's off-by-one).
         // Dividing by the window sum makes the threshold half the RMS local score at the beats, the evident intent.
-        var threshold = 0.5 * Math.Sqrt(sumSq / m) / 2.0;
+        var threshold = 0.5 * Math.Sqrt(sumSq / m) / (librosaTrim ? 1.0 : 2.0);
 
         // 0.11 walks frames, not beats: the leading (trailing) frames whose local score is ≤ the threshold lose their beat.
         var firstFrame = 0;

@@ -154,15 +154,17 @@ internal sealed class OnsetFrontEnd : IDisposable
     private static double[] ToDoubles(torch.Tensor tensor)
     {
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.to(torch.ScalarType.Float64).contiguous();
-        return cpu.data<double>().ToArray();
+        var cpu = tensor.to(torch.ScalarType.Float64).cpu().contiguous();
+        using var accessor = cpu.data<double>();
+        return accessor.ToArray();
     }
 
     private static float[] ToFloats(torch.Tensor tensor)
     {
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.to(torch.ScalarType.Float32).contiguous();
-        return cpu.data<float>().ToArray();
+        var cpu = tensor.to(torch.ScalarType.Float32).cpu().contiguous();
+        using var accessor = cpu.data<float>();
+        return accessor.ToArray();
     }
 
     /// <summary>Mel bands whose centre frequency lies below <paramref name="hz"/> (Slaney scale, fmin 0, fmax Nyquist).</summary>
