@@ -30,8 +30,9 @@ namespace AudioMix.Music.Beats;
 /// at frame t.
 /// </param>
 /// <param name="LibrosaTrimThreshold">
-/// Use librosa's trim threshold exactly (hann(5) with unit peak, so the threshold is about the mean beat strength and
-/// average-strength edge beats are dropped). Off by default: the window is normalised to unit sum (half the RMS beat strength).
+/// Use librosa 0.11's trim threshold exactly: hann(5) with unit peak, so the threshold is about the mean beat strength
+/// and average-strength edge beats are dropped. Off by default: the trim window is normalised to unit sum (the
+/// threshold is half the RMS beat strength).
 /// </param>
 /// <param name="RefineBeats">Move each beat to the parabolic-interpolated peak of the local score (sub-frame timing).</param>
 /// <param name="LowBandMaxHz">Upper edge of the low (kick/bass) band used for downbeat estimation.</param>

@@ -106,7 +106,15 @@ internal static class DpBeatTracker
         return local;
     }
 
-    /// <summary>librosa 0.11 __last_beat_selection on the cumulative score.</summary>
+    /// <summary>
+    /// librosa 0.11 __last_beat_selection on the cumulative score: the latest local maximum of C at or above half the
+    /// median of C's local maxima, where the final frame counts as a maximum whenever C rises into it (edge rule).
+    /// </summary>
+    /// <remarks>
+    /// The edge rule can end the path on a frame in trailing silence; trim then removes that frame, but its backtracked
+    /// predecessor may sit a few frames off the true last onset. Restricting the tail to onset-bearing maxima was tried
+    /// and made the end of the path less stable (it can end on a late off-grid onset), so librosa's rule is kept.
+    /// </remarks>
     private static int LastBeat(double[] cum)
     {
         var n = cum.Length;

@@ -55,9 +55,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var x = torch.tensor(mono, torch.ScalarType.Float32);
         var half = o.FftSize / 2;
         var padded = torch.nn.functional.pad(x, [half, half], PaddingModes.Constant, 0);
-        var spec = _stft.Forward(padded);                               // [bins, T]
-        var power = spec.abs().square();
-        var mel = torch.matmul(_melBank, power);                        // [mels, T]
+        var mel = MelPower(padded, FrameCount(mono.Length));            // [mels, T]
 
         // power_to_db(ref=1, amin=1e-10, top_db): the clip is global over the whole spectrogram (librosa).
         var db = mel.clamp_min(1e-10).log10_().mul_(10.0);
@@ -99,6 +97,33 @@ internal sealed class OnsetFrontEnd : IDisposable
     }
 
     /// <summary>
+    /// Mel power of the zero-padded signal, computed in blocks of <see cref="BlockFrames"/> STFT frames so the complex
+    /// spectrogram of a long file never exists whole (an hour at 22050/512 would be ≈1.3 GB of complex64); only the
+    /// [mels, frames] result is kept.
+    /// </summary>
+    private torch.Tensor MelPower(torch.Tensor padded, int frames)
+    {
+        var o = _options;
+        using var scope = torch.NewDisposeScope();
+        var blocks = new List<torch.Tensor>();
+        for (var f0 = 0; f0 < frames; f0 += BlockFrames)
+        {
+            using var blockScope = torch.NewDisposeScope();
+            var count = Math.Min(BlockFrames, frames - f0);
+            var start = (long)f0 * o.HopLength;
+            var length = ((long)(count - 1) * o.HopLength) + o.FftSize;
+            var spec = _stft.Forward(padded.narrow(0, start, length));  // [bins, count]
+            var mel = torch.matmul(_melBank, spec.abs().square());
+            blocks.Add(mel.MoveToOuterDisposeScope());
+        }
+
+        return torch.cat(blocks, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>STFT frames per block in <see cref="MelPower"/>.</summary>
+    internal const int BlockFrames = 2048;
+
+    /// <summary>
     /// librosa.feature.tempogram (center=True, window 'hann', norm=∞) averaged over frames: the onset envelope is padded
     /// by W/2 frames on both sides with a linear ramp to 0, framed with hop 1, Hann-weighted, autocorrelated (by FFT,
     /// zero-padded past 2W−1 so it is linear, not circular), and each frame is divided by its largest |value|.
@@ -123,24 +148,31 @@ internal sealed class OnsetFrontEnd : IDisposable
 
         using var scope = torch.NewDisposeScope();
         var env = torch.tensor(padded, torch.ScalarType.Float64);
-        var frames = env.unfold(0, w, 1)[..t];                         // [T, W]
+        // unfold is a view; each block of frames is windowed, transformed and summed, so memory stays O(block · W).
+        var allFrames = env.unfold(0, w, 1);                            // [T+1, W] view
         // scipy.signal.get_window('hann', W) is periodic (fftbins=True).
         var window = torch.hann_window(w, periodic: true, dtype: torch.ScalarType.Float64);
-        var seg = frames * window;
         var nfft = 1;
         while (nfft < (2 * w) - 1)
         {
             nfft <<= 1;
         }
 
-        var f = torch.fft.rfft(seg, nfft, dim: 1);
-        var acFull = torch.fft.irfft(f.abs().square(), nfft, dim: 1)[.., ..w];
-        var peak = acFull.abs().amax([1], keepdim: true);
-        // librosa.util.normalize: frames whose norm is below the smallest positive float are left unscaled.
-        var tiny = 2.2250738585072014e-308;
-        var scale = torch.where(peak > tiny, peak, torch.ones_like(peak));
-        var mean = (acFull / scale).mean([0]);
-        return ToDoubles(mean);
+        var sum = torch.zeros(w, torch.ScalarType.Float64);
+        for (var b0 = 0; b0 < t; b0 += BlockFrames)
+        {
+            using var blockScope = torch.NewDisposeScope();
+            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, t - b0)) * window;
+            var f = torch.fft.rfft(seg, nfft, dim: 1);
+            var acFull = torch.fft.irfft(f.abs().square(), nfft, dim: 1)[.., ..w];
+            var peak = acFull.abs().amax([1], keepdim: true);
+            // librosa.util.normalize: frames whose norm is below the smallest positive float are left unscaled.
+            var tiny = 2.2250738585072014e-308;
+            var scale = torch.where(peak > tiny, peak, torch.ones_like(peak));
+            sum.add_((acFull / scale).sum([0]));
+        }
+
+        return ToDoubles(sum / t);
     }
 
     private static void Place(double[] values, double[] target, int shift)

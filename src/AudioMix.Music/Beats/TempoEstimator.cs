@@ -128,7 +128,7 @@ internal static class TempoEstimator
     }
 
     /// <summary>Autocorrelation of the periodic Hann window of length <paramref name="w"/> at lag k, normalised to 1 at lag 0.</summary>
-    private static double HannAutocorrelation(int k, int w)
+    internal static double HannAutocorrelation(int k, int w)
     {
         double num = 0;
         double den = 0;
