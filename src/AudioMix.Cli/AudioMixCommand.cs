@@ -20,6 +20,7 @@ internal static class AudioMixCommand
         {
             InfoCommand.Create(console),
             ConvertCommand.Create(console),
+            BeatsCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
         };

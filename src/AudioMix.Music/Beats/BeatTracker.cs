@@ -1,0 +1,136 @@
+using AudioMix.Audio;
+using AudioMix.Audio.Dsp;
+using AudioMix.Audio.Torch;
+
+namespace AudioMix.Music.Beats;
+
+/// <summary>
+/// Beat, tempo, downbeat and meter tracker: a log-mel spectral-flux onset envelope (TorchSharp), a global tempo from the
+/// autocorrelation tempogram with a log-normal prior and explicit octave handling, Ellis (2007) dynamic-programming beat
+/// tracking with librosa 0.11 semantics, and a non-neural bar-phase estimate (Davies &amp; Plumbley 2006 spectral change,
+/// low-band and accent features). Deterministic: the same input and options always give the same result.
+/// </summary>
+/// <remarks>
+/// Owns a few long-lived tensors (STFT window, mel bank) released by <see cref="Dispose"/>. <see cref="Analyze"/> is
+/// synchronous and may be called from several threads at once.
+/// </remarks>
+public sealed class BeatTracker : IDisposable
+{
+    private readonly OnsetFrontEnd _frontEnd;
+    private bool _disposed;
+
+    /// <summary>Creates a tracker.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">TorchSharp's native backend cannot be loaded.</exception>
+    public BeatTracker(BeatTrackerOptions? options = null)
+    {
+        Options = options ?? new BeatTrackerOptions();
+        Options.Validate();
+        TorchRuntime.EnsureLoaded();
+        _frontEnd = new OnsetFrontEnd(Options);
+    }
+
+    /// <summary>The parameters.</summary>
+    public BeatTrackerOptions Options { get; }
+
+    /// <summary>Analyses a whole signal (any rate and channel count; channels are averaged to mono).</summary>
+    /// <returns>The analysis; <see cref="BeatAnalysis.Empty"/> for silence or input too short to hold two beats.</returns>
+    /// <exception cref="ArgumentException">The audio contains NaN or infinite samples.</exception>
+    public BeatAnalysis Analyze(AudioBuffer audio)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var mono = audio.ChannelCount == 1 ? audio : audio.ToMono();
+        foreach (var v in mono.Channels[0])
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException("The audio contains NaN or infinite samples.", nameof(audio));
+            }
+        }
+
+        // Below about one second there is no room for a beat period of the slowest admissible tempo and its successor.
+        if (mono.Duration < 1.0)
+        {
+            return BeatAnalysis.Empty;
+        }
+
+        if (mono.SampleRate != Options.SampleRate)
+        {
+            mono = Resampler.Resample(mono, Options.SampleRate, ResamplerQuality.Balanced);
+        }
+
+        return AnalyzeMono(mono.Channels[0]);
+    }
+
+    internal OnsetFeatures Features(float[] signal) => _frontEnd.Compute(signal);
+
+    internal BeatAnalysis AnalyzeMono(float[] signal)
+    {
+        var features = _frontEnd.Compute(signal);
+        return Decode(features, Options);
+    }
+
+    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options)
+    {
+        var onset = features.Onset;
+        if (!onset.Any(v => v > 0))
+        {
+            return BeatAnalysis.Empty;
+        }
+
+        var tempo = TempoEstimator.Estimate(features.Autocorrelation, options);
+        if (tempo.PeriodFrames <= 1)
+        {
+            return BeatAnalysis.Empty;
+        }
+
+        var (local, beatFrames) = DpBeatTracker.Track(onset, tempo.PeriodFrames, options.Tightness, options.Trim, options.LibrosaTrimThreshold);
+        if (beatFrames.Length == 0)
+        {
+            return BeatAnalysis.Empty with { Confidence = tempo.Strength };
+        }
+
+        var frames = new double[beatFrames.Length];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i] = options.RefineBeats && IsPeak(local, beatFrames[i])
+                ? TempoEstimator.Refine(local, beatFrames[i])
+                : beatFrames[i];
+        }
+
+        var fps = options.FrameRate;
+        var times = frames.Select(f => Math.Max(0, f / fps)).ToArray();
+        var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : tempo.Bpm;
+        var meter = DownbeatEstimator.Estimate(frames, tempo.PeriodFrames, features, options.TripleMeterT);
+        var downbeats = meter.Meter == 0
+            ? []
+            : times.Where((_, i) => i >= meter.Phase && (i - meter.Phase) % meter.Meter == 0).ToArray();
+        return new BeatAnalysis(bpm, times, downbeats, meter.Meter, tempo.Strength);
+    }
+
+    private static bool IsPeak(double[] y, int k) => k > 0 && k < y.Length - 1 && y[k] >= y[k - 1] && y[k] >= y[k + 1];
+
+    private static double MedianInterval(double[] times)
+    {
+        var d = new double[times.Length - 1];
+        for (var i = 0; i < d.Length; i++)
+        {
+            d[i] = times[i + 1] - times[i];
+        }
+
+        return DpBeatTracker.Median(d);
+    }
+
+    /// <summary>Releases the tracker's tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _frontEnd.Dispose();
+    }
+}

@@ -1,0 +1,224 @@
+using AudioMix.Audio.Torch;
+using TorchSharp;
+
+namespace AudioMix.Music.Beats;
+
+/// <summary>Frame-level features of one signal, all at the onset frame rate.</summary>
+/// <param name="Onset">Median-over-bands positive log-mel flux (librosa <c>onset_strength(aggregate=np.median)</c>).</param>
+/// <param name="LowOnset">Mean positive log-mel flux over the bands below <see cref="BeatTrackerOptions.LowBandMaxHz"/>.</param>
+/// <param name="HarmonicMagnitude">Mel magnitude (√power) of the bands up to <see cref="BeatTrackerOptions.HarmonicMaxHz"/>, [bands][frames].</param>
+/// <param name="Autocorrelation">Mean of the per-frame ∞-normalised windowed autocorrelations (librosa tempogram), lags 0..W−1.</param>
+/// <param name="MelDb">The full log-mel spectrogram in dB, [bands][frames] (for beat-synchronous bar repetition).</param>
+internal sealed record OnsetFeatures(double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb);
+
+/// <summary>
+/// The TorchSharp front end: STFT → Slaney mel power → dB (global top-dB clip) → positive first difference, plus the
+/// librosa tempogram (Grosche et al. 2010 autocorrelation tempogram as implemented by librosa 0.11). Every tensor lives
+/// in a dispose scope; the STFT window and the mel bank are owned by the instance.
+/// </summary>
+internal sealed class OnsetFrontEnd : IDisposable
+{
+    private readonly BeatTrackerOptions _options;
+    private readonly Stft _stft;
+    private readonly torch.Tensor _melBank;
+    private readonly int _lowBands;
+    private readonly int _harmonicBands;
+
+    public OnsetFrontEnd(BeatTrackerOptions options)
+    {
+        _options = options;
+        var bank = MelFilterbank.Create(options.SampleRate, options.FftSize, options.MelBands);
+        _lowBands = Math.Max(1, CountBandsBelow(options.LowBandMaxHz, options.MelBands, options.SampleRate));
+        _harmonicBands = Math.Max(2, CountBandsBelow(options.HarmonicMaxHz, options.MelBands, options.SampleRate));
+
+        // Centre padding is done here with zeros (librosa ≥ 0.10 pad_mode="constant"), so the STFT itself is uncentred.
+        _stft = new Stft(new StftOptions(options.FftSize, options.HopLength, Center: false));
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            _melBank = torch.tensor(bank, torch.ScalarType.Float32).DetachFromDisposeScope();
+        }
+        catch
+        {
+            _stft.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Number of onset frames for <paramref name="samples"/> input samples (centred framing).</summary>
+    public int FrameCount(int samples) => 1 + (samples / _options.HopLength);
+
+    public OnsetFeatures Compute(float[] mono)
+    {
+        var o = _options;
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(mono, torch.ScalarType.Float32);
+        var half = o.FftSize / 2;
+        var padded = torch.nn.functional.pad(x, [half, half], PaddingModes.Constant, 0);
+        var mel = MelPower(padded, FrameCount(mono.Length));            // [mels, T]
+
+        // power_to_db(ref=1, amin=1e-10, top_db): the clip is global over the whole spectrogram (librosa).
+        var db = mel.clamp_min(1e-10).log10_().mul_(10.0);
+        db = torch.maximum(db, db.max() - o.TopDb);
+        var frames = (int)db.shape[1];
+
+        var onset = new double[frames];
+        var low = new double[frames];
+        if (frames > 1)
+        {
+            var flux = (db[.., 1..] - db[.., ..^1]).clamp_min_(0);       // [mels, T-1]
+            // numpy's median averages the two middle values for an even band count.
+            var sorted = flux.sort(0).Values;
+            var bands = (int)sorted.shape[0];
+            var median = bands % 2 == 1 ? sorted[bands / 2] : (sorted[(bands / 2) - 1] + sorted[bands / 2]) * 0.5;
+            var lowMean = flux[..(int)_lowBands].mean([0]);
+            var shift = o.LibrosaOnsetAlignment ? 1 + (o.FftSize / (2 * o.HopLength)) : 1;
+            Place(ToDoubles(median), onset, shift);
+            Place(ToDoubles(lowMean), low, shift);
+        }
+
+        var harmonic = new float[_harmonicBands][];
+        var magnitude = mel[..(int)_harmonicBands].sqrt().contiguous();
+        var flat = ToFloats(magnitude);
+        for (var b = 0; b < _harmonicBands; b++)
+        {
+            harmonic[b] = flat.AsSpan(b * frames, frames).ToArray();
+        }
+
+        var dbFlat = ToFloats(db.contiguous());
+        var melDb = new float[o.MelBands][];
+        for (var b = 0; b < o.MelBands; b++)
+        {
+            melDb[b] = dbFlat.AsSpan(b * frames, frames).ToArray();
+        }
+
+        var ac = Tempogram(onset);
+        return new OnsetFeatures(onset, low, harmonic, ac, melDb);
+    }
+
+    /// <summary>
+    /// Mel power of the zero-padded signal, computed in blocks of <see cref="BlockFrames"/> STFT frames so the complex
+    /// spectrogram of a long file never exists whole (an hour at 22050/512 would be ≈1.3 GB of complex64); only the
+    /// [mels, frames] result is kept.
+    /// </summary>
+    private torch.Tensor MelPower(torch.Tensor padded, int frames)
+    {
+        var o = _options;
+        using var scope = torch.NewDisposeScope();
+        var blocks = new List<torch.Tensor>();
+        for (var f0 = 0; f0 < frames; f0 += BlockFrames)
+        {
+            using var blockScope = torch.NewDisposeScope();
+            var count = Math.Min(BlockFrames, frames - f0);
+            var start = (long)f0 * o.HopLength;
+            var length = ((long)(count - 1) * o.HopLength) + o.FftSize;
+            var spec = _stft.Forward(padded.narrow(0, start, length));  // [bins, count]
+            var mel = torch.matmul(_melBank, spec.abs().square());
+            blocks.Add(mel.MoveToOuterDisposeScope());
+        }
+
+        return torch.cat(blocks, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>STFT frames per block in <see cref="MelPower"/>.</summary>
+    internal const int BlockFrames = 2048;
+
+    /// <summary>
+    /// librosa.feature.tempogram (center=True, window 'hann', norm=∞) averaged over frames: the onset envelope is padded
+    /// by W/2 frames on both sides with a linear ramp to 0, framed with hop 1, Hann-weighted, autocorrelated (by FFT,
+    /// zero-padded past 2W−1 so it is linear, not circular), and each frame is divided by its largest |value|.
+    /// </summary>
+    private double[] Tempogram(double[] onset)
+    {
+        var w = (int)Math.Floor(_options.AutocorrelationSeconds * _options.FrameRate);
+        w = Math.Max(w, 4);
+        var t = onset.Length;
+        var pad = w / 2;
+        var padded = new double[t + (2 * pad)];
+        var first = t > 0 ? onset[0] : 0;
+        var last = t > 0 ? onset[^1] : 0;
+        for (var i = 0; i < pad; i++)
+        {
+            // numpy pad mode 'linear_ramp' with end value 0: linspace(0, edge, pad, endpoint=False).
+            padded[i] = first * i / pad;
+            padded[padded.Length - 1 - i] = last * i / pad;
+        }
+
+        onset.CopyTo(padded, pad);
+
+        using var scope = torch.NewDisposeScope();
+        var env = torch.tensor(padded, torch.ScalarType.Float64);
+        // unfold is a view; each block of frames is windowed, transformed and summed, so memory stays O(block · W).
+        var allFrames = env.unfold(0, w, 1);                            // [T+1, W] view
+        // scipy.signal.get_window('hann', W) is periodic (fftbins=True).
+        var window = torch.hann_window(w, periodic: true, dtype: torch.ScalarType.Float64);
+        var nfft = 1;
+        while (nfft < (2 * w) - 1)
+        {
+            nfft <<= 1;
+        }
+
+        var sum = torch.zeros(w, torch.ScalarType.Float64);
+        for (var b0 = 0; b0 < t; b0 += BlockFrames)
+        {
+            using var blockScope = torch.NewDisposeScope();
+            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, t - b0)) * window;
+            var f = torch.fft.rfft(seg, nfft, dim: 1);
+            var acFull = torch.fft.irfft(f.abs().square(), nfft, dim: 1)[.., ..w];
+            var peak = acFull.abs().amax([1], keepdim: true);
+            // librosa.util.normalize: frames whose norm is below the smallest positive float are left unscaled.
+            var tiny = 2.2250738585072014e-308;
+            var scale = torch.where(peak > tiny, peak, torch.ones_like(peak));
+            sum.add_((acFull / scale).sum([0]));
+        }
+
+        return ToDoubles(sum / t);
+    }
+
+    private static void Place(double[] values, double[] target, int shift)
+    {
+        for (var i = 0; i < values.Length && i + shift < target.Length; i++)
+        {
+            target[i + shift] = values[i];
+        }
+    }
+
+    private static double[] ToDoubles(torch.Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        var cpu = tensor.to(torch.ScalarType.Float64).cpu().contiguous();
+        using var accessor = cpu.data<double>();
+        return accessor.ToArray();
+    }
+
+    private static float[] ToFloats(torch.Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        var cpu = tensor.to(torch.ScalarType.Float32).cpu().contiguous();
+        using var accessor = cpu.data<float>();
+        return accessor.ToArray();
+    }
+
+    /// <summary>Mel bands whose centre frequency lies below <paramref name="hz"/> (Slaney scale, fmin 0, fmax Nyquist).</summary>
+    private static int CountBandsBelow(double hz, int bands, int sampleRate)
+    {
+        var maxMel = MelFilterbank.HzToMel(sampleRate / 2.0, MelScale.Slaney);
+        var count = 0;
+        for (var b = 0; b < bands; b++)
+        {
+            var centreMel = maxMel * (b + 1) / (bands + 1);
+            if (MelFilterbank.MelToHz(centreMel, MelScale.Slaney) < hz)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public void Dispose()
+    {
+        _melBank.Dispose();
+        _stft.Dispose();
+    }
+}
