@@ -143,7 +143,9 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
                         continue;
                     }
 
-                    await AddEntryAsync(entry.Name, entry.DataStream ?? Stream.Null);
+                    // A damaged archive can end inside an entry: never let a partial file pass for a whole one.
+                    await using var data = new ExactLengthReadStream(entry.DataStream ?? Stream.Null, entry.Length, entry.Name);
+                    await AddEntryAsync(entry.Name, data);
                 }
             }
         }
@@ -367,4 +369,51 @@ internal static class ArchiveEntries
         var ext = System.IO.Path.GetExtension(path);
         return (AudioExtensions.Contains(ext, StringComparer.OrdinalIgnoreCase) ? ArchiveEntryKind.Audio : ArchiveEntryKind.Other, path);
     }
+}
+
+/// <summary>Reads exactly <paramref name="length"/> bytes from <paramref name="inner"/>; ending early is an <see cref="InvalidDataException"/>.</summary>
+internal sealed class ExactLengthReadStream(Stream inner, long length, string name) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => Account(inner.Read(buffer), buffer.Length);
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Account(await inner.ReadAsync(buffer, cancellationToken), buffer.Length);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Account(int n, int requested)
+    {
+        _read += n;
+        if (n == 0 && requested > 0 && _read < length)
+        {
+            throw new InvalidDataException($"{name} ends after {_read} of its {length} bytes: the archive is truncated");
+        }
+
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
