@@ -81,6 +81,9 @@ public sealed class JobGrainTests(ClusterFixture fixture)
             }
 
             Assert.NotEqual(sources[0].GetProperty("item").GetString(), sources[1].GetProperty("item").GetString());
+            // The flat gains/offsets the JobOutput contract names, in source order.
+            Assert.Equal(sources.Select(s => s.GetProperty("gainDb").GetDouble()), p.GetProperty("gains").EnumerateArray().Select(g => g.GetDouble()));
+            Assert.Equal(sources.Select(s => s.GetProperty("offsetSeconds").GetDouble()), p.GetProperty("offsets").EnumerateArray().Select(o => o.GetDouble()));
         }
 
         var listed = await Client.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync();

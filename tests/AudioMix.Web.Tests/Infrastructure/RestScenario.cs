@@ -113,6 +113,9 @@ public static class RestScenario
             Assert.Equal(7, p.GetProperty("seed").GetInt64());
             var sources = p.GetProperty("sources").EnumerateArray().ToArray();
             Assert.Equal(2, sources.Length);
+            Assert.Equal(2, p.GetProperty("gains").GetArrayLength());
+            Assert.Equal([0.0, 0.0], p.GetProperty("offsets").EnumerateArray().Select(o => o.GetDouble()));
+            Assert.InRange(p.GetProperty("lambda").GetDouble(), 0, 1);
             Assert.All(sources, s =>
             {
                 Assert.Contains(s.GetProperty("file").GetString(), fileNames);
@@ -146,6 +149,12 @@ public static class RestScenario
         // --- Error shapes.
         await AssertProblemAsync(await client.GetAsync("/api/datasets/nope", ct), HttpStatusCode.NotFound, "nope", ct);
         await AssertProblemAsync(await client.GetAsync("/api/datasets/nope/items", ct), HttpStatusCode.NotFound, "nope", ct);
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(WebTestAudio.File(a), "files", "a.wav");
+            await AssertProblemAsync(await client.PostAsync("/api/datasets/nope/items", form, ct), HttpStatusCode.NotFound, "nope", ct);
+        }
+
         await AssertProblemAsync(await client.GetAsync("/api/jobs/nojob", ct), HttpStatusCode.NotFound, "nojob", ct);
         await AssertProblemAsync(await client.GetAsync("/api/jobs/nojob/manifest", ct), HttpStatusCode.NotFound, "nojob", ct);
         await AssertProblemAsync(await client.PostAsync("/api/jobs", Json("""{"seed": 1, "operations": [{"op": "mixup"}]}"""), ct), HttpStatusCode.BadRequest, "datasetId", ct);
