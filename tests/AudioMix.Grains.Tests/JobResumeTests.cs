@@ -15,11 +15,12 @@ public sealed class JobResumeTests
     public async Task A_job_interrupted_by_a_silo_stop_resumes_on_restart_and_completes_each_output_once()
     {
         const int Units = 120;
-        var first = new ClusterFixture();
+        var first = new ClusterFixture { DeleteDataOnDispose = false };
         var data = first.DataDirectory;
         var serviceId = first.ServiceId;
         var jobId = TestData.NewKey("job");
         JobStatus before;
+        List<int> recorded;
         try
         {
             await first.InitializeAsync();
@@ -36,6 +37,7 @@ public sealed class JobResumeTests
             }
 
             Assert.Equal(JobState.Running, before.State);
+            recorded = (await job.GetOutputsAsync(0, 1000)).Items.Select(o => o.Index).ToList();
             await first.Cluster.StopSiloAsync(first.Cluster.Silos[0]);
         }
         finally
@@ -45,13 +47,27 @@ public sealed class JobResumeTests
 
         var persistedBefore = (await TestData.ListKeysAsync(first.Store, JobKeys.OutputsPrefix(jobId))).Count;
         Assert.InRange(persistedBefore, 1, Units - 1);
+        // Outputs the job had recorded when it stopped are checkpointed: the resumed job must not render them again.
+        var etags = new Dictionary<int, string>();
+        foreach (var index in recorded)
+        {
+            etags[index] = (await first.Store.GetPropertiesAsync(JobKeys.Output(jobId, index)))!.ETag;
+        }
 
         var second = ClusterFixture.Restart(data, serviceId);
         try
         {
             await second.InitializeAsync();
-            // No call wakes the job: the startup task must find it in the catalog.
-            var (status, _) = await TestData.WaitAsync(second.Client, jobId, TimeSpan.FromSeconds(90));
+            // No call wakes the job (a status call would activate it): the startup task must find it in the
+            // catalog, so watch only the store until the manifest appears.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (await second.Store.GetPropertiesAsync(JobKeys.Manifest(jobId)) is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the job was not resumed at silo start");
+                await Task.Delay(50);
+            }
+
+            var (status, _) = await TestData.WaitAsync(second.Client, jobId, TimeSpan.FromSeconds(30));
 
             Assert.True(status.State == JobState.Completed, $"resumed job ended {status.State}: {status.Error}");
             Assert.Equal(Units, status.Total);
@@ -66,11 +82,15 @@ public sealed class JobResumeTests
             Assert.Equal(Units, paths.Distinct().Count());
             var outputs = (await second.Client.GetGrain<IJobGrain>(jobId).GetOutputsAsync(0, 1000)).Items;
             Assert.Equal(Enumerable.Range(0, Units), outputs.Select(o => o.Index));
+            Assert.NotEmpty(etags);
+            foreach (var (index, etag) in etags)
+            {
+                Assert.Equal(etag, (await second.Store.GetPropertiesAsync(JobKeys.Output(jobId, index)))!.ETag);
+            }
         }
         finally
         {
             await second.DisposeAsync();
-            second.DeleteData();
         }
     }
 }

@@ -59,9 +59,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
 
+    /// <summary>Whether disposing also deletes the data directory (off when a restarted cluster will reuse it).</summary>
+    public bool DeleteDataOnDispose { get; set; } = true;
+
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        if (DeleteDataOnDispose)
+        {
+            DeleteData();
+        }
     }
 
     public void DeleteData()
