@@ -185,9 +185,13 @@ internal sealed partial class JobGrain(
             await PublishAsync();
             LogCompleted(logger, JobId, state.State.Outputs.Count, FailedCount());
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {
-            // CancelAsync already recorded the state; finished outputs stay where they are.
+            // Stopped on purpose: CancelAsync already recorded Cancelled, or the activation is being
+            // deactivated (silo shutdown), when the last checkpoint's catalog call can fail because the
+            // silo is stopping. Either way the job did not fail: keep its state (Running resumes at the
+            // next activation) and the finished outputs.
+            LogStopped(logger, JobId, state.State.State, ex.GetType().Name);
             await state.WriteStateAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -312,6 +316,9 @@ internal sealed partial class JobGrain(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} unit {Unit} failed")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string jobId, int unit);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Job {JobId} stopped in state {State} ({Reason})")]
+    private static partial void LogStopped(ILogger logger, string jobId, JobState state, string reason);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Done}/{Units} units done")]
     private static partial void LogResuming(ILogger logger, string jobId, JobState state, int done, int units);

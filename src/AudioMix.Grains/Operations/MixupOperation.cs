@@ -66,6 +66,9 @@ public sealed class MixupOperation(BlobAudio audio) : IJobOperation
             ["sources"] = new JsonArray(
                 Source(anchorItem, "anchor", plan.Lambda, mix.AnchorGainDb, 1.0),
                 Source(partnerItem, "partner", 1 - plan.Lambda, mix.PartnerGainDb, mix.PartnerResampleRatio)),
+            // The JobOutput contract's flat view, one entry per source in order: gains in dB, offsets in seconds.
+            ["gains"] = new JsonArray(Math.Round(mix.AnchorGainDb, 3), Math.Round(mix.PartnerGainDb, 3)),
+            ["offsets"] = new JsonArray(0.0, 0.0),
         };
         return new JobOutput(
             unit.Index, OpName, context.OutputKey, output.Duration, output.SampleRate, output.ChannelCount,

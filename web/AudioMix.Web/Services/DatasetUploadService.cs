@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text;
 using AudioMix.Abstractions.Datasets;
 using AudioMix.Storage;
@@ -49,13 +51,20 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
             {
                 try
                 {
-                    metadata = DatasetMetadata.Parse(fileName, await ReadTextAsync(section.Body, cancellationToken));
+                    Merge(ref metadata, DatasetMetadata.Parse(fileName, await ReadTextAsync(section.Body, cancellationToken)));
                 }
                 catch (FormatException ex)
                 {
                     rejected.Add(new UploadRejection(fileName, ex.Message));
                 }
 
+                continue;
+            }
+
+            if (ArchiveEntries.KindOf(fileName) is { } archiveKind)
+            {
+                var archiveMetadata = await ExpandArchiveAsync(datasetId, fileName, archiveKind, section.Body, accepted, rejected, cancellationToken);
+                Merge(ref metadata, archiveMetadata);
                 continue;
             }
 
@@ -71,6 +80,138 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         }
 
         return await CommitAsync(datasetId, dataset, accepted, rejected, metadata);
+    }
+
+    /// <summary>
+    /// Expands a <c>.zip</c>, <c>.tar.gz</c> or <c>.tgz</c> part: every audio entry becomes an item named by its
+    /// relative path; <c>metadata.jsonl</c>/<c>metadata.csv</c> anywhere inside annotate the files of their folder.
+    /// Entries that escape the archive (<c>..</c>, absolute paths) and non-audio entries are refused by name;
+    /// hidden files (<c>__MACOSX/</c>, <c>.DS_Store</c>, dot files) are skipped silently. Nothing is held in memory
+    /// whole: a zip (which must be read from its end) is spooled to a temporary file bounded by the upload limit,
+    /// a tar.gz is decompressed and read sequentially.
+    /// </summary>
+    /// <returns>The archive's annotations keyed by archive-relative path (applied when the upload is committed).</returns>
+    public async Task<Dictionary<string, ItemAnnotations>> ExpandArchiveAsync(
+        string datasetId, string archiveName, ArchiveKind kind, Stream content, List<DatasetItem> accepted, List<UploadRejection> rejected, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, ItemAnnotations>(StringComparer.Ordinal);
+        var limit = options.Value.MaxUploadBytes;
+        try
+        {
+            if (kind == ArchiveKind.Zip)
+            {
+                var temp = Path.Combine(Path.GetTempPath(), $"audiomix-upload-{Guid.NewGuid():N}.zip");
+                await using var spool = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                await using (var bounded = new HashingReadStream(content, limit, archiveName))
+                {
+                    await bounded.CopyToAsync(spool, cancellationToken);
+                }
+
+                spool.Position = 0;
+                await using var zip = new ZipArchive(spool, ZipArchiveMode.Read, leaveOpen: true);
+                foreach (var entry in zip.Entries)
+                {
+                    var isDirectory = entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\');
+                    if (isDirectory)
+                    {
+                        continue;
+                    }
+
+                    await using var data = await entry.OpenAsync(cancellationToken);
+                    await AddEntryAsync(entry.FullName, data);
+                }
+            }
+            else
+            {
+                await using var bounded = new HashingReadStream(content, limit, archiveName);
+                await using var gzip = new GZipStream(bounded, CompressionMode.Decompress, leaveOpen: true);
+                await using var tar = new TarReader(gzip, leaveOpen: true);
+                while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+                {
+                    if (entry.EntryType is TarEntryType.Directory)
+                    {
+                        continue;
+                    }
+
+                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
+                    {
+                        if (ArchiveEntries.Classify(entry.Name).Kind is not ArchiveEntryKind.Hidden)
+                        {
+                            rejected.Add(new UploadRejection(entry.Name, $"{entry.Name} (in {archiveName}): only regular files are accepted, not {entry.EntryType}."));
+                        }
+
+                        continue;
+                    }
+
+                    // A damaged archive can end inside an entry: never let a partial file pass for a whole one.
+                    await using var data = new ExactLengthReadStream(entry.DataStream ?? Stream.Null, entry.Length, entry.Name);
+                    await AddEntryAsync(entry.Name, data);
+                }
+            }
+        }
+        catch (UploadTooLargeException ex)
+        {
+            rejected.Add(new UploadRejection(archiveName, ex.Message));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            // A broken archive: what was read before the damage stays, the archive itself is reported.
+            rejected.Add(new UploadRejection(archiveName, $"{archiveName}: not a readable {ArchiveEntries.Describe(kind)} archive ({ex.Message})"));
+        }
+
+        return metadata;
+
+        async Task AddEntryAsync(string rawName, Stream data)
+        {
+            var (entryKind, path) = ArchiveEntries.Classify(rawName);
+            switch (entryKind)
+            {
+                case ArchiveEntryKind.Hidden:
+                    return;
+                case ArchiveEntryKind.Unsafe:
+                    rejected.Add(new UploadRejection(path, $"{path} (in {archiveName}): the path is absolute or leaves the archive with '..'; entry refused."));
+                    return;
+                case ArchiveEntryKind.Metadata:
+                    try
+                    {
+                        var folder = path.Contains('/', StringComparison.Ordinal) ? path[..(path.LastIndexOf('/') + 1)] : string.Empty;
+                        foreach (var (name, note) in DatasetMetadata.Parse(path, await ReadTextAsync(data, cancellationToken)))
+                        {
+                            metadata[folder + name] = note;
+                        }
+                    }
+                    catch (FormatException ex)
+                    {
+                        rejected.Add(new UploadRejection(path, $"{path} (in {archiveName}): {ex.Message}"));
+                    }
+
+                    return;
+                case ArchiveEntryKind.Audio:
+                    var (item, rejection) = await StoreAudioAsync(datasetId, path, data, cancellationToken);
+                    if (item is not null)
+                    {
+                        accepted.Add(item);
+                    }
+                    else
+                    {
+                        rejected.Add(rejection!);
+                    }
+
+                    return;
+                default:
+                    rejected.Add(new UploadRejection(path, $"{path} (in {archiveName}): not an audio file (accepted: {ArchiveEntries.AudioExtensionList}); entry refused."));
+                    return;
+            }
+        }
+    }
+
+    private static void Merge(ref Dictionary<string, ItemAnnotations>? into, Dictionary<string, ItemAnnotations> from)
+    {
+        into ??= new Dictionary<string, ItemAnnotations>(StringComparer.Ordinal);
+        foreach (var (k, v) in from)
+        {
+            into[k] = v;
+        }
     }
 
     /// <summary>Stores one audio file; returns the analysed item, or why it was refused (its blob removed).</summary>
@@ -166,4 +307,113 @@ internal static class AudioContentTypes
         ".m4a" or ".mp4" or ".aac" => "audio/mp4",
         _ => "application/octet-stream",
     };
+}
+
+/// <summary>The archive formats an upload may carry.</summary>
+internal enum ArchiveKind
+{
+    Zip,
+    TarGz,
+}
+
+/// <summary>How an archive entry is treated.</summary>
+internal enum ArchiveEntryKind
+{
+    Audio,
+    Metadata,
+    Hidden,
+    Unsafe,
+    Other,
+}
+
+/// <summary>Names inside uploaded archives: which are audio, metadata, hidden or unsafe.</summary>
+internal static class ArchiveEntries
+{
+    private static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".aif", ".aiff"];
+
+    public static string AudioExtensionList { get; } = string.Join(", ", AudioExtensions);
+
+    public static ArchiveKind? KindOf(string fileName) =>
+        fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? ArchiveKind.Zip
+        : fileName.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) ? ArchiveKind.TarGz
+        : null;
+
+    public static string Describe(ArchiveKind kind) => kind == ArchiveKind.Zip ? "zip" : "tar.gz";
+
+    /// <summary>
+    /// Normalises an entry name to a relative '/'-separated path (dropping '.' segments) and classifies it.
+    /// Absolute paths (leading '/', a drive letter) and any '..' segment are unsafe — the zip-slip class
+    /// of path traversal — and never become keys or names.
+    /// </summary>
+    public static (ArchiveEntryKind Kind, string Path) Classify(string rawName)
+    {
+        var name = rawName.Replace('\\', '/');
+        var absolute = name.StartsWith('/') || (name.Length >= 2 && char.IsAsciiLetter(name[0]) && name[1] == ':');
+        var segments = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
+        var path = string.Join('/', segments);
+        if (absolute || segments.Contains("..", StringComparer.Ordinal))
+        {
+            return (ArchiveEntryKind.Unsafe, name);
+        }
+
+        if (segments.Length == 0 || segments.Any(s => s.StartsWith('.') || s.Equals("__MACOSX", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (ArchiveEntryKind.Hidden, path);
+        }
+
+        if (DatasetMetadata.IsMetadataFile(path))
+        {
+            return (ArchiveEntryKind.Metadata, path);
+        }
+
+        var ext = System.IO.Path.GetExtension(path);
+        return (AudioExtensions.Contains(ext, StringComparer.OrdinalIgnoreCase) ? ArchiveEntryKind.Audio : ArchiveEntryKind.Other, path);
+    }
+}
+
+/// <summary>Reads exactly <paramref name="length"/> bytes from <paramref name="inner"/>; ending early is an <see cref="InvalidDataException"/>.</summary>
+internal sealed class ExactLengthReadStream(Stream inner, long length, string name) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => Account(inner.Read(buffer), buffer.Length);
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Account(await inner.ReadAsync(buffer, cancellationToken), buffer.Length);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Account(int n, int requested)
+    {
+        _read += n;
+        if (n == 0 && requested > 0 && _read < length)
+        {
+            throw new InvalidDataException($"{name} ends after {_read} of its {length} bytes: the archive is truncated");
+        }
+
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

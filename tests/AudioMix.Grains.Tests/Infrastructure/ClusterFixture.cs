@@ -1,0 +1,90 @@
+using AudioMix.Grains.Hosting;
+using AudioMix.Storage;
+using AudioMix.Storage.Hosting;
+using Orleans.TestingHost;
+
+namespace AudioMix.Grains.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Orleans cluster configured like the web host's co-hosted silo: a filesystem blob
+/// store in a temp directory registered as <see cref="IBlobStore"/>, and <c>AddAudioMixGrains()</c>.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public ClusterFixture()
+        : this(Directory.CreateTempSubdirectory("audiomix-grains-").FullName, serviceId: null)
+    {
+    }
+
+    private ClusterFixture(string dataDirectory, string? serviceId)
+    {
+        DataDirectory = dataDirectory;
+        Cluster = Build(dataDirectory, serviceId);
+        Store = new FileSystemBlobStore(dataDirectory);
+    }
+
+    public string DataDirectory { get; }
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The same directory the silo's store uses, seen from the test.</summary>
+    public IBlobStore Store { get; }
+
+    public string ServiceId => Cluster.Options.ServiceId;
+
+    /// <summary>A second cluster over the same data directory and service id (a restarted process).</summary>
+    public static ClusterFixture Restart(string dataDirectory, string serviceId) => new(dataDirectory, serviceId);
+
+    public static InProcessTestCluster Build(string dataDirectory, string? serviceId)
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddAudioMixBlobStore(o =>
+            {
+                o.Provider = BlobStoreProvider.FileSystem;
+                o.RootPath = dataDirectory;
+            });
+            silo.AddAudioMixGrains();
+        });
+        return builder.Build();
+    }
+
+    public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
+
+    /// <summary>Whether disposing also deletes the data directory (off when a restarted cluster will reuse it).</summary>
+    public bool DeleteDataOnDispose { get; set; } = true;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (DeleteDataOnDispose)
+        {
+            DeleteData();
+        }
+    }
+
+    public void DeleteData()
+    {
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterGroup : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
