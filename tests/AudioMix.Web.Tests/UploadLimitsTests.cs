@@ -7,6 +7,8 @@ using AudioMix.Web.Tests.Infrastructure;
 namespace AudioMix.Web.Tests;
 
 /// <summary>The per-file upload limit, and that uploads stream rather than buffer.</summary>
+// Heap figures are process-wide: run alone so other test classes' allocations do not pollute them.
+[Collection(nameof(UploadLimitsTests))]
 public sealed class UploadLimitsTests : IAsyncDisposable
 {
     private const long Limit = 64 * 1024;
@@ -129,8 +131,12 @@ public sealed class UploadLimitsTests : IAsyncDisposable
         TestContext.Current.SendDiagnosticMessage(message);
         Console.WriteLine(message);
         // Buffering the file anywhere would hold ≥ 50 MB at once; streaming stays far below that
-        // (measured here: live peak about +5 MB, +2 MB after).
-        Assert.True(peak - baseline < 20 * Mb, message);
-        Assert.True(after - baseline < 10 * Mb, message);
+        // (measured alone: live peak about +5 MB, +2 MB after; the bounds leave room for runtime noise).
+        Assert.True(peak - baseline < 32 * Mb, message);
+        Assert.True(after - baseline < 16 * Mb, message);
     }
 }
+
+/// <summary>Runs <see cref="UploadLimitsTests"/> with no other test class in parallel.</summary>
+[CollectionDefinition(nameof(UploadLimitsTests), DisableParallelization = true)]
+public sealed class UploadLimitsGroup;

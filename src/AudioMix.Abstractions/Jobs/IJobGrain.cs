@@ -23,6 +23,10 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("GetOutputs")]
     Task<OutputPage> GetOutputsAsync(int offset, int limit);
 
+    /// <summary>One output by unit index, or null.</summary>
+    [Alias("GetOutput")]
+    Task<JobOutput?> GetOutputAsync(int index);
+
     /// <summary>Records a reviewer's verdict; the manifest is rewritten without rejected outputs.</summary>
     [Alias("Review")]
     Task<JobOutput?> ReviewAsync(int index, ReviewState review);

@@ -119,6 +119,8 @@ internal sealed partial class JobGrain(
         return Task.FromResult(new OutputPage(all.Skip(offset).Take(limit).ToArray(), offset, all.Length));
     }
 
+    public Task<JobOutput?> GetOutputAsync(int index) => Task.FromResult(state.State.Outputs.GetValueOrDefault(index));
+
     public async Task<JobOutput?> ReviewAsync(int index, ReviewState review)
     {
         if (!state.State.Outputs.TryGetValue(index, out var output))

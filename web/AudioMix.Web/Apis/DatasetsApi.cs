@@ -54,7 +54,7 @@ internal static class DatasetsApi
         await grains.GetGrain<IDatasetGrain>(id).GetAsync() is { } summary ? TypedResults.Ok(summary) : NotFound(id);
 
     internal static async Task<Results<Ok<UploadResponse>, ProblemHttpResult>> UploadAsync(
-        string id, HttpRequest request, DatasetUploadService uploads, IGrainFactory grains, CancellationToken cancellationToken)
+        string id, HttpRequest request, DatasetUploadService uploads, IGrainFactory grains, IOptions<AudioMixWebOptions> options, CancellationToken cancellationToken)
     {
         if (await grains.GetGrain<IDatasetGrain>(id).GetAsync() is null)
         {
@@ -70,8 +70,8 @@ internal static class DatasetsApi
         {
             // MaxUploadBytes bounds each file (and each archive) as it streams, so one oversized file is
             // refused by name while the rest of the request is kept; a request-wide cap at the same value
-            // would instead abort the whole upload. Every byte still goes straight to blob storage.
-            size.MaxRequestBodySize = null;
+            // would instead abort the whole upload; MaxRequestBytes, far larger, caps the request as a whole.
+            size.MaxRequestBodySize = options.Value.MaxRequestBytes;
         }
 
         var result = await uploads.UploadMultipartAsync(id, request.ContentType, request.Body, cancellationToken);

@@ -154,8 +154,7 @@ internal static class JobsApi
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> OutputAudioAsync(string id, int index, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
     {
-        var page = await grains.GetGrain<IJobGrain>(id).GetOutputsAsync(0, int.MaxValue);
-        var output = page.Items.FirstOrDefault(o => o.Index == index);
+        var output = await grains.GetGrain<IJobGrain>(id).GetOutputAsync(index);
         if (output?.OutputKey is null)
         {
             return TypedResults.Problem($"Job {id} has no rendered output {index}.", statusCode: StatusCodes.Status404NotFound);
