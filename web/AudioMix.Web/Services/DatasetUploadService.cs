@@ -37,6 +37,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         var reader = new MultipartReader(boundary, body);
         var accepted = new List<DatasetItem>();
         var rejected = new List<UploadRejection>();
+        var analyses = new AnalysisQueue(accepted, rejected);
         Dictionary<string, ItemAnnotations>? metadata = null;
         MultipartSection? section;
         while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null)
@@ -63,22 +64,15 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
 
             if (ArchiveEntries.KindOf(fileName) is { } archiveKind)
             {
-                var archiveMetadata = await ExpandArchiveAsync(datasetId, fileName, archiveKind, section.Body, accepted, rejected, cancellationToken);
+                var archiveMetadata = await ExpandArchiveAsync(datasetId, fileName, archiveKind, section.Body, analyses, rejected, cancellationToken);
                 Merge(ref metadata, archiveMetadata);
                 continue;
             }
 
-            var (item, rejection) = await StoreAudioAsync(datasetId, fileName, section.Body, cancellationToken);
-            if (item is not null)
-            {
-                accepted.Add(item);
-            }
-            else
-            {
-                rejected.Add(rejection!);
-            }
+            await analyses.AddAsync(await StoreAudioAsync(datasetId, fileName, section.Body, cancellationToken));
         }
 
+        await analyses.DrainAsync();
         return await CommitAsync(datasetId, dataset, accepted, rejected, metadata);
     }
 
@@ -92,7 +86,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
     /// </summary>
     /// <returns>The archive's annotations keyed by archive-relative path (applied when the upload is committed).</returns>
     public async Task<Dictionary<string, ItemAnnotations>> ExpandArchiveAsync(
-        string datasetId, string archiveName, ArchiveKind kind, Stream content, List<DatasetItem> accepted, List<UploadRejection> rejected, CancellationToken cancellationToken)
+        string datasetId, string archiveName, ArchiveKind kind, Stream content, AnalysisQueue analyses, List<UploadRejection> rejected, CancellationToken cancellationToken)
     {
         var metadata = new Dictionary<string, ItemAnnotations>(StringComparer.Ordinal);
         var limit = options.Value.MaxUploadBytes;
@@ -187,16 +181,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
 
                     return;
                 case ArchiveEntryKind.Audio:
-                    var (item, rejection) = await StoreAudioAsync(datasetId, path, data, cancellationToken);
-                    if (item is not null)
-                    {
-                        accepted.Add(item);
-                    }
-                    else
-                    {
-                        rejected.Add(rejection!);
-                    }
-
+                    await analyses.AddAsync(await StoreAudioAsync(datasetId, path, data, cancellationToken));
                     return;
                 default:
                     rejected.Add(new UploadRejection(path, $"{path} (in {archiveName}): not an audio file (accepted: {ArchiveEntries.AudioExtensionList}); entry refused."));
@@ -214,8 +199,12 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         }
     }
 
-    /// <summary>Stores one audio file; returns the analysed item, or why it was refused (its blob removed).</summary>
-    public async Task<(DatasetItem? Item, UploadRejection? Rejection)> StoreAudioAsync(string datasetId, string fileName, Stream content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores one audio file. The returned task completes once the content stream is consumed (so the
+    /// next part of the request can be read); the task inside it completes with the analysed item, or
+    /// why it was refused (its blob removed). Analysis of one file thus overlaps storing the next.
+    /// </summary>
+    public async Task<Task<(DatasetItem? Item, UploadRejection? Rejection)>> StoreAudioAsync(string datasetId, string fileName, Stream content, CancellationToken cancellationToken)
     {
         var itemId = Guid.NewGuid().ToString("N")[..16];
         var key = $"datasets/{datasetId}/items/{itemId}{SafeExtension(fileName)}";
@@ -227,10 +216,14 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         }
         catch (UploadTooLargeException ex)
         {
-            return (null, new UploadRejection(fileName, ex.Message));
+            return Task.FromResult<(DatasetItem?, UploadRejection?)>((null, new UploadRejection(fileName, ex.Message)));
         }
 
-        var hash = hashing.HashHex();
+        return AnalyzeAsync(itemId, fileName, key, hashing.HashHex(), stored.Length);
+    }
+
+    private async Task<(DatasetItem? Item, UploadRejection? Rejection)> AnalyzeAsync(string itemId, string fileName, string key, string hash, long length)
+    {
         var outcome = await grains.GetGrain<IAudioAnalysisGrain>(hash).GetOrAnalyzeAsync(key, fileName);
         if (outcome.Analysis is not { } a)
         {
@@ -240,7 +233,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         }
 
         var item = new DatasetItem(
-            itemId, fileName, key, hash, a.Format, stored.Length, a.Duration, a.SampleRate, a.Channels,
+            itemId, fileName, key, hash, a.Format, length, a.Duration, a.SampleRate, a.Channels,
             a.IntegratedLufs, a.SamplePeakDbfs, [], null, null);
         return (item, null);
     }
@@ -416,4 +409,44 @@ internal sealed class ExactLengthReadStream(Stream inner, long length, string na
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>
+/// Analyses running while the upload goes on, at most a few at once; results are recorded in the
+/// order the files arrived, so the answer lists them as uploaded.
+/// </summary>
+internal sealed class AnalysisQueue(List<DatasetItem> accepted, List<UploadRejection> rejected)
+{
+    private static readonly int MaxInFlight = Math.Max(2, Environment.ProcessorCount * 2);
+    private readonly Queue<Task<(DatasetItem? Item, UploadRejection? Rejection)>> _pending = new();
+
+    public async Task AddAsync(Task<(DatasetItem? Item, UploadRejection? Rejection)> analysis)
+    {
+        _pending.Enqueue(analysis);
+        while (_pending.Count > MaxInFlight)
+        {
+            await RecordOldestAsync();
+        }
+    }
+
+    public async Task DrainAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            await RecordOldestAsync();
+        }
+    }
+
+    private async Task RecordOldestAsync()
+    {
+        var (item, rejection) = await _pending.Dequeue();
+        if (item is not null)
+        {
+            accepted.Add(item);
+        }
+        else
+        {
+            rejected.Add(rejection!);
+        }
+    }
 }
