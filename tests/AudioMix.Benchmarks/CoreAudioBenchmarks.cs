@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Dsp;
+using AudioMix.Audio.Dsp.TimeStretch;
 using AudioMix.Audio.Loudness;
 using AudioMix.Audio.Processing;
 
@@ -69,6 +70,21 @@ internal static partial class CoreAudioBenchmarks
             ffLufs = ParseIntegrated(BenchmarkHarness.RunProcess("ffmpeg", "-nostdin", "-hide_banner", "-i", wav, "-af", "ebur128=framelog=quiet", "-f", "null", "-")));
         BenchmarkHarness.Report("Loudness BS.1770-4 (decode incl.)", seconds, loudness, ffLoudness, "ffmpeg ebur128");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-42} integrated loudness: AudioMix {lufs:0.00} LUFS, ffmpeg {ffLufs:0.0} LUFS"));
+
+        // Time-stretching by 5 % (tempo matching for beat-synchronous mixup) on the first 60 s,
+        // against Rubber Band's command line (its default engine) on the same file.
+        var stretchSeconds = Math.Min(60, seconds);
+        var clip = Path.Combine(harness.Folder, "clip.wav");
+        var clipAudio = AudioFile.Read(wav);
+        clipAudio = clipAudio.Slice(0, stretchSeconds * clipAudio.SampleRate);
+        AudioFile.Write(clip, clipAudio, WavSampleFormat.Pcm16);
+        var stretched = Path.Combine(harness.Folder, "stretched.wav");
+        var rubberband = BenchmarkHarness.TimeProcess("rubberband", "-q", "-t", "1.05", clip, stretched);
+        foreach (var method in new[] { TimeStretchMethod.PhaseVocoder, TimeStretchMethod.Wsola })
+        {
+            var ours = BenchmarkHarness.Time(() => TimeStretcher.Stretch(AudioFile.Read(clip), 1.05, method));
+            BenchmarkHarness.Report($"Time-stretch ×1.05 {method} (I/O incl.)", stretchSeconds, ours, rubberband, "rubberband -t 1.05");
+        }
 
         // In-memory kernels alone, for context (no file I/O).
         var buffer = AudioFile.Read(wav);
