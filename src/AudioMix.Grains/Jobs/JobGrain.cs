@@ -106,6 +106,12 @@ internal sealed partial class JobGrain(
             state.State.FinishedAt = DateTimeOffset.UtcNow;
             await state.WriteStateAsync(CancellationToken.None);
             await PublishAsync();
+            if (_worker is not null)
+            {
+                // Units already rendering finish (their outputs stay); waiting for them here means no
+                // output appears after the caller has seen "cancelled". Bounded well inside the call timeout.
+                await _worker.WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(_ => { }, TaskScheduler.Current);
+            }
         }
 
         return Status();

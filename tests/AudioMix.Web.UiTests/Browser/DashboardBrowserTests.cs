@@ -1,3 +1,4 @@
+using AudioMix.Web.Tests;
 using System.Text;
 using System.Text.RegularExpressions;
 using AudioMix.Audio;
