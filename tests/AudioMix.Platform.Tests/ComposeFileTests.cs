@@ -11,12 +11,52 @@ namespace AudioMix.Platform.Tests;
 /// <c>AudioMix__Section__Key</c> it sets is a property of an options class bound from that section,
 /// and enum settings hold a value of that enum.
 /// </summary>
+[Collection(nameof(ComposeFileTests))]
 public sealed partial class ComposeFileTests
 {
     [Fact]
     public void Every_AudioMix_variable_in_docker_compose_names_a_real_setting_with_a_valid_value()
     {
-        var web = Assembly.LoadFrom(TestPaths.WebDll);
+        // The web host's options types are internal and its assembly pulls in ASP.NET: load it into an
+        // isolated, collectible context so Orleans' assembly scan in the other tests of this process never sees it.
+        // Orleans also walks AppDomain.GetAssemblies(), so the context is unloaded and collected before
+        // this test ends, and the test runs alone (its collection disables parallelization).
+        var unloaded = CheckInIsolatedContext();
+        for (var i = 0; i < 20 && unloaded.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(unloaded.IsAlive, "the web assembly's load context could not be unloaded");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CheckInIsolatedContext()
+    {
+        var context = new WebAssemblyContext(TestPaths.WebDll);
+        try
+        {
+            Check(context.LoadFromAssemblyPath(TestPaths.WebDll));
+        }
+        finally
+        {
+            context.Unload();
+        }
+
+        return new WeakReference(context);
+    }
+
+    private sealed class WebAssemblyContext(string webDll) : System.Runtime.Loader.AssemblyLoadContext(isCollectible: true)
+    {
+        private readonly System.Runtime.Loader.AssemblyDependencyResolver _resolver = new(webDll);
+
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            _resolver.ResolveAssemblyToPath(assemblyName) is { } path ? LoadFromAssemblyPath(path) : null;
+    }
+
+    private static void Check(Assembly web)
+    {
         var sections = new (string Section, Type Type)[]
         {
             (BlobStoreOptions.SectionName, typeof(BlobStoreOptions)),
@@ -68,3 +108,7 @@ public sealed partial class ComposeFileTests
     [GeneratedRegex(@"^\s+(?<key>AudioMix__[A-Za-z0-9_]+):\s*(?<value>.*)$", RegexOptions.Multiline)]
     private static partial Regex Setting();
 }
+
+/// <summary>Runs <see cref="ComposeFileTests"/> with no other test class in parallel.</summary>
+[CollectionDefinition(nameof(ComposeFileTests), DisableParallelization = true)]
+public sealed class ComposeFileTestsGroup;
