@@ -15,6 +15,11 @@ namespace AudioMix.Abstractions.Datasets;
 /// <param name="Labels">Class labels (classification datasets).</param>
 /// <param name="Caption">Caption (captioning datasets).</param>
 /// <param name="Text">Transcript (ASR datasets).</param>
+/// <param name="Metadata">
+/// Every other field of the item's audiofolder metadata row, by name, as JSON text (a string field is a JSON
+/// string, so <c>"group": "s1"</c> is stored as <c>"\"s1\""</c>). Ops read what they understand: timed
+/// transcripts (<c>segments</c>), reference/estimate roles for scoring, and so on.
+/// </param>
 [GenerateSerializer, Immutable, Alias("AudioMix.DatasetItem")]
 public sealed record DatasetItem(
     string ItemId,
@@ -30,4 +35,5 @@ public sealed record DatasetItem(
     double? SamplePeakDbfs,
     IReadOnlyList<string> Labels,
     string? Caption,
-    string? Text);
+    string? Text,
+    IReadOnlyDictionary<string, string>? Metadata = null);

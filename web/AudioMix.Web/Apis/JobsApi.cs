@@ -20,6 +20,7 @@ internal static class JobsApi
         api.MapGet("/{id}/manifest", ManifestAsync);
         api.MapGet("/{id}/outputs", OutputsAsync);
         api.MapGet("/{id}/outputs/{index:int}/audio", OutputAudioAsync);
+        api.MapGet("/{id}/outputs/{index:int}/assets/{name}", OutputAssetAsync);
         api.MapPost("/{id}/outputs/{index:int}/review", ReviewAsync);
         return api;
     }
@@ -143,7 +144,16 @@ internal static class JobsApi
             {
                 foreach (var output in page.Items.Where(o => o.OutputKey is not null && o.Error is null && o.Review != ReviewState.Rejected))
                 {
-                    await AddEntryAsync(zip, "outputs/" + JobKeys.RelativeOutput(output.Index), output.OutputKey!, store, cancellationToken);
+                    // Same rule as the manifest: a unit with audio assets ships those (and its data files) instead of its main key.
+                    if (output.Assets is not { Count: > 0 } assets || !assets.Any(a => a.IsAudio))
+                    {
+                        await AddEntryAsync(zip, "outputs/" + JobKeys.RelativeOutput(output.Index), output.OutputKey!, store, cancellationToken);
+                    }
+
+                    foreach (var asset in output.Assets ?? [])
+                    {
+                        await AddEntryAsync(zip, JobKeys.ArchivePath(asset.Key), asset.Key, store, cancellationToken);
+                    }
                 }
             }
         }
@@ -161,6 +171,18 @@ internal static class JobsApi
         }
 
         return await BlobResults.StreamAsync(store, output.OutputKey, "audio/wav", cancellationToken);
+    }
+
+    /// <summary>One named asset of an output (a stem, a segment, a frame-score file), with HTTP ranges for audio.</summary>
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> OutputAssetAsync(string id, int index, string name, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
+    {
+        var output = await grains.GetGrain<IJobGrain>(id).GetOutputAsync(index);
+        if (output?.Assets?.FirstOrDefault(a => a.Name == name) is not { } asset)
+        {
+            return TypedResults.Problem($"Job {id} output {index} has no asset '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return await BlobResults.StreamAsync(store, asset.Key, asset.ContentType, cancellationToken);
     }
 
     internal static async Task<Results<Ok<JobOutput>, ProblemHttpResult>> ReviewAsync(string id, int index, ReviewRequest request, IGrainFactory grains)

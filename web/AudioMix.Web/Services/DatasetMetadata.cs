@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace AudioMix.Web.Services;
 
 /// <summary>Annotations of one file from an audiofolder <c>metadata.jsonl</c> or <c>metadata.csv</c>.</summary>
-internal sealed record ItemAnnotations(IReadOnlyList<string> Labels, string? Caption, string? Text);
+internal sealed record ItemAnnotations(IReadOnlyList<string> Labels, string? Caption, string? Text, IReadOnlyDictionary<string, string>? Metadata = null);
 
 /// <summary>
 /// The Hugging Face audiofolder convention: a <c>metadata.jsonl</c> or <c>metadata.csv</c> whose
@@ -55,7 +55,15 @@ internal static class DatasetMetadata
                     }
                 }
 
-                result[NormalizeName(file)] = new ItemAnnotations(labels, Text(root, "caption"), Text(root, "text") ?? Text(root, "transcript") ?? Text(root, "sentence"));
+                // Fields we do not interpret are kept verbatim (as JSON text) for the ops that do.
+                var extra = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                foreach (var property in root.EnumerateObject().Where(p => !KnownFields.Contains(p.Name)))
+                {
+                    extra[property.Name] = property.Value.GetRawText();
+                }
+
+                result[NormalizeName(file)] = new ItemAnnotations(
+                    labels, Text(root, "caption"), Text(root, "text") ?? Text(root, "transcript") ?? Text(root, "sentence"), extra.Count > 0 ? extra : null);
             }
             catch (Exception ex) when (ex is JsonException or FormatException)
             {
@@ -65,6 +73,8 @@ internal static class DatasetMetadata
 
         return result;
     }
+
+    private static readonly HashSet<string> KnownFields = ["file_name", "label", "labels", "caption", "text", "transcript", "sentence"];
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
@@ -104,7 +114,16 @@ internal static class DatasetMetadata
 
             string? Cell(int i) => i >= 0 && row[i].Length > 0 ? row[i] : null;
             var labels = Cell(label) is { } l ? l.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-            result[NormalizeName(row[fileColumn])] = new ItemAnnotations(labels, Cell(caption), Cell(text));
+            var extra = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            for (var c = 0; c < header.Count; c++)
+            {
+                if (!KnownFields.Contains(header[c]) && Cell(c) is { } value)
+                {
+                    extra[header[c]] = JsonSerializer.Serialize(value);
+                }
+            }
+
+            result[NormalizeName(row[fileColumn])] = new ItemAnnotations(labels, Cell(caption), Cell(text), extra.Count > 0 ? extra : null);
         }
 
         return result;

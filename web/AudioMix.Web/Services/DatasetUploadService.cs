@@ -248,7 +248,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
             {
                 if (metadata.TryGetValue(accepted[i].FileName, out var note) || metadata.TryGetValue(Path.GetFileName(accepted[i].FileName), out note))
                 {
-                    accepted[i] = accepted[i] with { Labels = note.Labels, Caption = note.Caption, Text = note.Text };
+                    accepted[i] = accepted[i] with { Labels = note.Labels, Caption = note.Caption, Text = note.Text, Metadata = note.Metadata };
                 }
             }
         }
