@@ -67,6 +67,30 @@ public sealed class JobDetailTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Details_play_each_audio_asset_link_data_assets_and_show_metrics()
+    {
+        _ctx.JobService.Outputs["job1"][0] = FakeJobService.Output(0, "itemA", "itemB") with
+        {
+            Assets =
+            [
+                new OutputAsset("vocals", "jobs/job1/outputs/000000/vocals.wav", "audio/wav", 3.5, 1.0, 4.5, "la la"),
+                new OutputAsset("scores", "jobs/job1/outputs/000000/scores.json", "application/json", 0),
+            ],
+            Metrics = new Dictionary<string, double> { ["pm"] = 0.95, ["ps"] = double.NaN },
+        };
+        var cut = RenderLoaded();
+        Assert.Contains("pm 0.95 · ps n/a", cut.Find("[data-testid=output-metrics]").TextContent, StringComparison.Ordinal);
+
+        cut.Find("[data-testid=details-0]").Click();
+
+        var player = cut.Find("audio[data-testid=asset-audio]");
+        Assert.Equal("/api/jobs/job1/outputs/0/assets/vocals", player.GetAttribute("src"));
+        Assert.Equal(2, cut.FindAll("[data-testid=output-asset]").Count);
+        Assert.Contains("1.00–4.50 s of the source", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains("/api/jobs/job1/outputs/0/assets/scores", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_job_says_so()
     {
         var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "nope"));

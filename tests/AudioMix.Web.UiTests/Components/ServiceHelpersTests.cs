@@ -8,14 +8,26 @@ public sealed class ServiceHelpersTests
     [Fact]
     public void Mixup_recipe_writes_only_the_parameters_given()
     {
-        var recipe = new MixupRecipe { DatasetId = "d", Alpha = 0.2, Count = 5, Length = "longest", TargetLufs = -23, Seed = 9, SampleFormat = "float32", SampleRate = 16000 };
+        var recipe = new JobRecipe { DatasetId = "d", Alpha = 0.2, Count = 5, Length = "longest", TargetLufs = -23, Seed = 9, SampleFormat = "float32", SampleRate = 16000 };
 
         var spec = recipe.ToSpec();
 
         Assert.Equal("""{"alpha":0.2,"length":"longest","count":5,"targetLufs":-23}""", spec.Operations[0].ParametersJson);
         Assert.Equal(new OutputSpec("float32", 16000), spec.Output);
         Assert.Equal(9, spec.Seed);
-        Assert.Throws<ArgumentException>(() => new MixupRecipe().ToSpec());
+        Assert.Throws<ArgumentException>(() => new JobRecipe().ToSpec());
+    }
+
+    [Fact]
+    public void Other_ops_send_their_json_parameters_and_bad_json_is_refused_by_message()
+    {
+        var recipe = new JobRecipe { DatasetId = "d", Op = "other", ParametersText = " { \"count\" : 3 } " };
+
+        Assert.Equal("""{"count":3}""", recipe.ToSpec().Operations[0].ParametersJson);
+        Assert.Equal("other", recipe.ToSpec().Operations[0].Op);
+        Assert.Contains("JSON object", Assert.Throws<ArgumentException>(() => JobRecipe.ParseParameters("[1]")).Message, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", Assert.Throws<ArgumentException>(() => JobRecipe.ParseParameters("{count: ")).Message, StringComparison.Ordinal);
+        Assert.Equal("{}", JobRecipe.ParseParameters("  "));
     }
 
     [Fact]

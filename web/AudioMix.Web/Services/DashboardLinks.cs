@@ -13,6 +13,9 @@ internal static class DashboardLinks
     public static string OutputAudio(string jobId, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs/{index}/audio");
 
+    public static string OutputAsset(string jobId, int index, string name) =>
+        $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs/{index}/assets/{Uri.EscapeDataString(name)}";
+
     public static string Manifest(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/manifest";
 
     public static string OutputsArchive(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs";

@@ -5,13 +5,19 @@ using AudioMix.Abstractions.Jobs;
 namespace AudioMix.Web.Services;
 
 /// <summary>
-/// The job form's model for a mixup recipe (the only operation so far). Empty optional fields are
-/// left out of the parameters so the operation's own defaults apply (alpha 0.4, one unit per item,
-/// anchor length, the anchor's own loudness).
+/// The job form's model: one operation with its parameters, seed and output format. Mixup is edited
+/// field by field (empty optional fields are left out so the op's defaults apply: alpha 0.4, one unit
+/// per item, anchor length, the anchor's own loudness); other ops as a JSON parameters object.
 /// </summary>
-internal sealed class MixupRecipe
+internal sealed class JobRecipe
 {
-    public const string Op = "mixup";
+    public const string MixupOp = "mixup";
+
+    /// <summary>The operation (a name from <see cref="RecipeOperations"/>).</summary>
+    public string Op { get; set; } = MixupOp;
+
+    /// <summary>Parameters of a non-mixup op as a JSON object.</summary>
+    public string ParametersText { get; set; } = "{}";
 
     [Required(ErrorMessage = "Pick a dataset.")]
     public string? DatasetId { get; set; }
@@ -42,6 +48,11 @@ internal sealed class MixupRecipe
 
     public string ParametersJson()
     {
+        if (Op != MixupOp)
+        {
+            return ParseParameters(ParametersText);
+        }
+
         var p = new JsonObject { ["alpha"] = Alpha, ["length"] = Length };
         if (Count is { } count)
         {
@@ -54,6 +65,21 @@ internal sealed class MixupRecipe
         }
 
         return p.ToJsonString();
+    }
+
+    /// <summary>Checks that <paramref name="text"/> is one JSON object and returns it compacted; an <see cref="ArgumentException"/> otherwise.</summary>
+    public static string ParseParameters(string? text)
+    {
+        try
+        {
+            return JsonNode.Parse(string.IsNullOrWhiteSpace(text) ? "{}" : text) is JsonObject obj
+                ? obj.ToJsonString()
+                : throw new ArgumentException("Parameters must be a JSON object, e.g. {\"count\": 10}.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new ArgumentException($"Parameters are not valid JSON: {ex.Message}", ex);
+        }
     }
 
     public JobSpec ToSpec()
