@@ -31,6 +31,14 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("Review")]
     Task<JobOutput?> ReviewAsync(int index, ReviewState review);
 
+    /// <summary>
+    /// Replaces an output's caption with a reviewer's edit (non-empty, one line, length-capped; invalid edits throw
+    /// <see cref="ArgumentException"/>); the caption it replaced first is kept in the provenance as
+    /// <c>originalCaption</c> and the manifest is rewritten. Null for an unknown output.
+    /// </summary>
+    [Alias("EditCaption")]
+    Task<JobOutput?> EditCaptionAsync(int index, string caption);
+
     /// <summary>Restarts the background work of an unfinished job (called at silo start).</summary>
     [Alias("Resume")]
     Task ResumeAsync();

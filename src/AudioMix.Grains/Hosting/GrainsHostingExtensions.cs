@@ -23,6 +23,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton(_ => new ComputeLimiter());
         services.AddSingleton<BlobAudio>();
         services.AddSingleton<IJobOperation, MixupOperation>();
+        services.AddCaptionMix(silo.Configuration);
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }

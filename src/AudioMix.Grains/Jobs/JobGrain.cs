@@ -145,6 +145,24 @@ internal sealed partial class JobGrain(
         return output;
     }
 
+    public async Task<JobOutput?> EditCaptionAsync(int index, string caption)
+    {
+        if (!state.State.Outputs.TryGetValue(index, out var output))
+        {
+            return null;
+        }
+
+        output = CaptionEdit.Apply(output, caption);
+        state.State.Outputs[index] = output;
+        if (state.State.State == JobState.Completed)
+        {
+            await WriteManifestAsync(CancellationToken.None);
+        }
+
+        await state.WriteStateAsync(CancellationToken.None);
+        return output;
+    }
+
     public Task ResumeAsync()
     {
         // Activation already restarted the loop (OnActivateAsync); this call exists to cause activation.
