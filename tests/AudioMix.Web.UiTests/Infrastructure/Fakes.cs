@@ -51,6 +51,8 @@ internal sealed class FakeJobService : IJobService
 
     public List<(string JobId, int Index, ReviewState Review)> Reviews { get; } = [];
 
+    public List<(string JobId, int Index, string Caption)> CaptionEdits { get; } = [];
+
     public List<JobSpec> Started { get; } = [];
 
     public int ListCalls { get; private set; }
@@ -109,6 +111,30 @@ internal sealed class FakeJobService : IJobService
             }
 
             list![i] = list[i] with { Review = review };
+            return Task.FromResult<JobOutput?>(list[i]);
+        }
+    }
+
+    public Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            CaptionEdits.Add((jobId, index, caption));
+            if (string.IsNullOrWhiteSpace(caption))
+            {
+                throw new ArgumentException("The caption must not be empty.", nameof(caption));
+            }
+
+            var list = Outputs.GetValueOrDefault(jobId);
+            var i = list?.FindIndex(o => o.Index == index) ?? -1;
+            if (i < 0)
+            {
+                return Task.FromResult<JobOutput?>(null);
+            }
+
+            var provenance = System.Text.Json.Nodes.JsonNode.Parse(list![i].ProvenanceJson)!.AsObject();
+            provenance["originalCaption"] ??= list[i].Caption;
+            list[i] = list[i] with { Caption = caption.Trim(), ProvenanceJson = provenance.ToJsonString() };
             return Task.FromResult<JobOutput?>(list[i]);
         }
     }

@@ -22,6 +22,8 @@ internal static class JobsApi
         api.MapGet("/{id}/outputs/{index:int}/audio", OutputAudioAsync);
         api.MapGet("/{id}/outputs/{index:int}/assets/{name}", OutputAssetAsync);
         api.MapPost("/{id}/outputs/{index:int}/review", ReviewAsync);
+        api.MapPut("/{id}/outputs/{index:int}/caption", EditCaptionAsync);
+        api.MapGet("/{id}/metadata.jsonl", AudioFolderMetadataAsync);
         return api;
     }
 
@@ -36,6 +38,9 @@ internal static class JobsApi
 
     /// <summary>Body of a review.</summary>
     internal sealed record ReviewRequest(string? Review);
+
+    /// <summary>Body of a caption edit.</summary>
+    internal sealed record CaptionRequest(string? Caption);
 
     internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(CreateJobRequest request, IGrainFactory grains)
     {
@@ -140,8 +145,10 @@ internal static class JobsApi
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
             await AddEntryAsync(zip, "manifest.jsonl", status.ManifestKey, store, cancellationToken);
+            var all = new List<JobOutput>();
             for (var page = await job.GetOutputsAsync(0, 1000); page.Items.Count > 0; page = await job.GetOutputsAsync(page.Offset + page.Items.Count, 1000))
             {
+                all.AddRange(page.Items);
                 foreach (var output in page.Items.Where(o => o.OutputKey is not null && o.Error is null && o.Review != ReviewState.Rejected))
                 {
                     // Same rule as the manifest: a unit with audio assets ships those (and its data files) instead of its main key.
@@ -155,6 +162,13 @@ internal static class JobsApi
                         await AddEntryAsync(zip, JobKeys.ArchivePath(asset.Key), asset.Key, store, cancellationToken);
                     }
                 }
+            }
+
+            // Captioned outputs also ship as a Hugging Face audiofolder (metadata.jsonl beside outputs/).
+            if (AudioFolderMetadataWriter.Build(all) is { Length: > 0 } metadata)
+            {
+                await using var entry = zip.CreateEntry("metadata.jsonl", CompressionLevel.Optimal).Open();
+                await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes(metadata), cancellationToken);
             }
         }
 
@@ -195,6 +209,39 @@ internal static class JobsApi
         return await grains.GetGrain<IJobGrain>(id).ReviewAsync(index, review) is { } output
             ? TypedResults.Ok(output)
             : TypedResults.Problem($"Job {id} has no output {index}.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>Replaces a captioned output's caption (a reviewer's edit); the original stays in its provenance.</summary>
+    internal static async Task<Results<Ok<JobOutput>, ProblemHttpResult>> EditCaptionAsync(string id, int index, CaptionRequest request, IGrainFactory grains)
+    {
+        try
+        {
+            return await grains.GetGrain<IJobGrain>(id).EditCaptionAsync(index, request.Caption ?? string.Empty) is { } output
+                ? TypedResults.Ok(output)
+                : TypedResults.Problem($"Job {id} has no output {index}.", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (ArgumentException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+    }
+
+    /// <summary>A Hugging Face audiofolder <c>metadata.jsonl</c> (file_name, caption, sources) for the job's kept captioned outputs.</summary>
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> AudioFolderMetadataAsync(string id, IGrainFactory grains)
+    {
+        var job = grains.GetGrain<IJobGrain>(id);
+        if (await job.GetStatusAsync() is null)
+        {
+            return NotFound(id);
+        }
+
+        var all = new List<JobOutput>();
+        for (var page = await job.GetOutputsAsync(0, 1000); page.Items.Count > 0; page = await job.GetOutputsAsync(page.Offset + page.Items.Count, 1000))
+        {
+            all.AddRange(page.Items);
+        }
+
+        return TypedResults.Text(AudioFolderMetadataWriter.Build(all), "application/jsonl", System.Text.Encoding.UTF8);
     }
 
     private static async Task AddEntryAsync(ZipArchive zip, string name, string key, IBlobStore store, CancellationToken cancellationToken)

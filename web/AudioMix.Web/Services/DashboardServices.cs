@@ -29,6 +29,9 @@ internal interface IJobService
 
     Task<JobOutput?> ReviewAsync(string jobId, int index, ReviewState review, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces an output's caption; invalid captions throw <see cref="ArgumentException"/>.</summary>
+    Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default);
+
     Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default);
 }
 
@@ -71,6 +74,9 @@ internal sealed class GrainJobService(IGrainFactory grains) : IJobService
 
     public Task<JobOutput?> ReviewAsync(string jobId, int index, ReviewState review, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(jobId).ReviewAsync(index, review);
+
+    public Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).EditCaptionAsync(index, caption);
 
     public Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(jobId).CancelAsync();

@@ -12,6 +12,7 @@ internal static class RecipeOperations
     public static IReadOnlyList<RecipeOperation> All { get; } =
     [
         new("mixup", "Mixup (Zhang et al. 2018): pairs mixed with λ ~ Beta(α, α), soft labels", "{}"),
+        new("caption_mix", "Caption mix-up (Wu et al. 2023, DCASE 2023): captioned pairs mixed, captions merged (built-in or LLM)", """{"mode": "wu", "count": 100, "similarity": 0.8, "maxUses": 4, "variants": 3, "merger": "builtin"}"""),
     ];
 
     public static RecipeOperation? Find(string name) => All.FirstOrDefault(o => o.Name == name);
