@@ -205,7 +205,7 @@ public static class RestScenario
         Assert.All(rejected, r => Assert.Contains(r.GetProperty("fileName").GetString()!, r.GetProperty("error").GetString(), StringComparison.Ordinal));
     }
 
-    private static async Task<JsonElement> PollAsync(HttpClient client, string jobId, CancellationToken ct)
+    public static async Task<JsonElement> PollAsync(HttpClient client, string jobId, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -222,7 +222,7 @@ public static class RestScenario
         }
     }
 
-    private static async Task<List<JsonElement>> ManifestAsync(HttpClient client, string jobId, CancellationToken ct)
+    public static async Task<List<JsonElement>> ManifestAsync(HttpClient client, string jobId, CancellationToken ct)
     {
         using var response = await client.GetAsync($"/api/jobs/{jobId}/manifest", ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
