@@ -23,6 +23,7 @@ internal static class AudioMixCommand
             BeatsCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
+            CaptionMixCommand.Create(console),
         };
     }
 }
