@@ -4,6 +4,12 @@ using AudioMix.Benchmarks;
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
 // `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's.
 using var harness = new BenchmarkHarness();
+if (args.Length > 0 && args[0] == "captions")
+{
+    CaptionMixBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var mixes) ? mixes : 16);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "platform")
 {
     await PlatformBenchmarks.RunAsync(harness);

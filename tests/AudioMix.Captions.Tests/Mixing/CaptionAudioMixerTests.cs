@@ -105,6 +105,17 @@ public sealed class CaptionAudioMixerTests
     }
 
     [Fact]
+    public void Frame_energy_follows_librosa_centred_zero_padded_frames()
+    {
+        // 1000 samples of 0.5: frames (hop 512, width 2048, centred) = 1 + 1000 / 512 = 2, each window covers
+        // every sample (the rest is zero padding), so each squared frame RMS is 1000·0.25 / 2048.
+        var x = Enumerable.Repeat(0.5f, 1000).ToArray();
+        Assert.Equal(1000 * 0.25 / 2048, CaptionAudioMixer.FrameEnergy(x), 12);
+        // A long constant signal: interior frames dominate, energy → 0.25.
+        Assert.Equal(0.25, CaptionAudioMixer.FrameEnergy(Enumerable.Repeat(0.5f, 512_000).ToArray()), 3);
+    }
+
+    [Fact]
     public void Silent_or_empty_inputs_are_handled()
     {
         var silent = AudioBuffer.Silence(16_000, 1, 16_000);
