@@ -126,3 +126,28 @@ public sealed class CaptionMixScenarioTests : IAsyncLifetime
         Assert.All(_llm.Authorizations, a => Assert.Equal("Bearer sk-platform", a));
     }
 }
+
+/// <summary>A bad LLM configuration stops the platform at start with a message naming the setting.</summary>
+public sealed class CaptionMixConfigurationTests
+{
+    [Theory]
+    [InlineData("not a url", "fake", "AudioMix:Captions:Llm:Endpoint")]
+    public async Task A_bad_llm_endpoint_configuration_fails_the_start_naming_the_setting(string endpoint, string model, string named)
+    {
+        var factory = new PlatformFactory(settings: new Dictionary<string, string?>
+        {
+            ["AudioMix:Captions:Llm:Endpoint"] = endpoint,
+            ["AudioMix:Captions:Llm:Model"] = model,
+        });
+        try
+        {
+            var error = Assert.ThrowsAny<Exception>(factory.StartServer);
+            Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+            factory.DeleteData();
+        }
+    }
+}
