@@ -84,23 +84,31 @@ public sealed partial class BuiltInCaptionMerger : ICaptionMerger
         }
 
         var candidates = new List<string>();
-        if (SharedSubject(a, b) is { } shared)
+        var (aOther, bOther) = (a, b);
+        if (SharedSubject(a, b) is { } subject)
         {
-            candidates.Add(shared);
-            // Two clips, so possibly two speakers: the other patterns say "another man", not "a man" twice.
-            if (b.Keys[0] is "a" or "an")
+            // "A man speaks" + "A man coughs loudly" → "A man speaks and coughs loudly", when both are one clause
+            // (else "… while a crowd murmurs and laughs" would give the laugh to the crowd).
+            if (a.IsSingleClause && b.IsSingleClause)
             {
-                b = Clause.Parse("another " + string.Join(' ', b.Words.Skip(1)));
+                candidates.Add($"{a.Text} and {string.Join(' ', b.Words.Skip(subject))}");
+            }
+
+            // Two clips, so possibly two speakers: the other patterns say "another man", not "a man" twice.
+            if (a.Keys[0] is "a" or "an")
+            {
+                (aOther, bOther) = (a.WithAnother(), b.WithAnother());
             }
         }
 
         // The finite clause goes first when only one caption has one ("A car idles with birds chirping").
-        var (x, y) = a.Shape != Shape.Finite && b.Shape == Shape.Finite ? (b, a) : (a, b);
-        var preferred = Patterns(x, y).ToList();
+        var swap = a.Shape != Shape.Finite && b.Shape == Shape.Finite;
+        var preferred = (swap ? Patterns(b, aOther) : Patterns(a, bOther)).ToList();
+        var others = swap ? Patterns(a, bOther) : Patterns(b, aOther);
         // Rotate the preferred patterns by a seeded draw so a dataset's merges do not all use one connective.
         var random = DeterministicRandom.ForUnit(seed, StableHash(a.Text + "\u0001" + b.Text), stream: 0x3E26E);
         var rotate = preferred.Count == 0 ? 0 : random.NextInt(preferred.Count);
-        candidates.AddRange(preferred.Skip(rotate).Concat(preferred.Take(rotate)).Concat(Patterns(y, x)));
+        candidates.AddRange(preferred.Skip(rotate).Concat(preferred.Take(rotate)).Concat(others));
 
         return candidates.Select(Finish).Distinct(StringComparer.Ordinal).Take(variants).ToArray();
     }
@@ -179,8 +187,11 @@ public sealed partial class BuiltInCaptionMerger : ICaptionMerger
         }
     }
 
-    /// <summary>"A man speaks" + "A man coughs loudly" → "A man speaks and coughs loudly".</summary>
-    private static string? SharedSubject(Clause a, Clause b)
+    /// <summary>
+    /// The length in words of a subject both captions open with ("a man" in "A man speaks" / "A man coughs"),
+    /// followed in both by a verb; null when they do not share one.
+    /// </summary>
+    private static int? SharedSubject(Clause a, Clause b)
     {
         var max = Math.Min(a.Keys.Length, b.Keys.Length) - 1;
         var common = 0;
@@ -198,14 +209,7 @@ public sealed partial class BuiltInCaptionMerger : ICaptionMerger
 
             if (IsVerbLike(a.Keys[length]) && IsVerbLike(b.Keys[length]) && a.Shape == b.Shape && a.Shape != Shape.Noun)
             {
-                var restB = string.Join(' ', b.Words.Skip(length));
-                if (a.Has("and") || b.Has("and"))
-                {
-                    // "A man speaks and laughs" + "A man coughs" would chain two "and"s; a comma list reads better.
-                    return null;
-                }
-
-                return $"{a.Text} and {restB}";
+                return length;
             }
         }
 
@@ -334,6 +338,12 @@ public sealed partial class BuiltInCaptionMerger : ICaptionMerger
         public string Lowered => LowerFirst(Text);
 
         public bool Has(string key) => Keys.Contains(key, StringComparer.Ordinal);
+
+        /// <summary>One clause: no inner conjunction, connective or comma.</summary>
+        public bool IsSingleClause => !Keys.Any(k => k is "and" or "while" or "as" or "then" or "but" or "when" or "whilst") && !Text.Contains(',', StringComparison.Ordinal);
+
+        /// <summary>"A man coughs" → "another man coughs" (the clause's leading a/an replaced).</summary>
+        public Clause WithAnother() => Keys[0] is "a" or "an" ? Parse("another " + string.Join(' ', Words.Skip(1))) : this;
 
         public string WithoutLast(int count) => string.Join(' ', Words.Take(Words.Length - count)).TrimEnd(',');
 

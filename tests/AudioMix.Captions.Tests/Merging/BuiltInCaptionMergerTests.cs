@@ -62,6 +62,10 @@ public sealed partial class BuiltInCaptionMergerTests
         Assert.Equal("A dog barks while rain falls on a roof.", BuiltInCaptionMerger.Merge("A dog barks", "rain falls on a roof.", 3, seed: 0).First(v => v.Contains("while", StringComparison.Ordinal)));
         Assert.Equal("A man speaks and coughs loudly.", BuiltInCaptionMerger.Merge("A man speaks", "A man coughs loudly", 1)[0]);
         Assert.Contains("A man speaks while another man coughs loudly.", BuiltInCaptionMerger.Merge("A man speaks", "A man coughs loudly", 4));
+        // A shared subject is only folded into a single clause; otherwise the second subject is "another".
+        Assert.DoesNotContain("A man speaks while a crowd murmurs and laughs.", BuiltInCaptionMerger.Merge("A man speaks while a crowd murmurs", "A man laughs", 5));
+        Assert.Contains("A man speaks while a crowd murmurs and another man laughs.", BuiltInCaptionMerger.Merge("A man speaks while a crowd murmurs", "A man laughs", 5));
+        Assert.Contains("A man laughs as another man speaks while a crowd murmurs.", BuiltInCaptionMerger.Merge("A man speaks while a crowd murmurs", "A man laughs", 5));
         Assert.Equal("Heavy rain falls on a tin roof.", Assert.Single(BuiltInCaptionMerger.Merge("Rain falls", "Heavy rain falls on a tin roof", 3)));
         Assert.Contains("A dog barks while birds chirp in the distance.", BuiltInCaptionMerger.Merge("A dog barks in the distance", "Birds chirp in the distance", 3));
         Assert.Contains("A car engine idles with birds chirping in the background.", BuiltInCaptionMerger.Merge("Birds chirping in the background", "A car engine idles", 3));

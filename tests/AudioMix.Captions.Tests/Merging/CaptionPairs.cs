@@ -61,5 +61,12 @@ internal static class CaptionPairs
         ("A saw cuts through wood", "A man whistles a tune"),
         ("An ambulance siren approaches and fades", "Cars honk in traffic"),
         ("Pigeons coo", "Footsteps echo in a hallway"),
+        ("A man speaks while a crowd murmurs", "A man laughs"),
+        ("it is raining heavily", "A dog barks"),
+        ("There is a loud thunderstorm", "a man is walking through the snow and his footsteps crunch"),
+        ("A large crowd of people cheering and clapping at a stadium", "an announcer speaking over a loudspeaker"),
+        ("The the dog barks barks", "an unicycle squeaks"),
+        ("A car passes. A dog barks.", "A bird sings"),
+        ("Water flowing", "Water dripping"),
     ];
 }
