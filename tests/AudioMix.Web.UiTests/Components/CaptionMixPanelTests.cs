@@ -85,6 +85,16 @@ public sealed class CaptionMixPanelTests : IAsyncDisposable
     }
 
     [Fact]
+    public void A_failed_unit_shows_no_caption_line_or_editor()
+    {
+        _ctx.JobService.Outputs["cjob"].Add(new JobOutput(2, "caption_mix", null, 0, 0, 0, null, null, null, null, "{\"op\":\"caption_mix\"}", "clip unreadable", ReviewState.Pending));
+        var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "cjob"));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=caption-merged]").Count));
+        cut.Find("[data-testid=details-2]").Click();
+        Assert.Empty(cut.FindAll("[data-testid=caption-edit]"));
+    }
+
+    [Fact]
     public void A_merged_caption_can_be_rejected_with_the_review_buttons()
     {
         var cut = RenderLoaded();
