@@ -1,0 +1,313 @@
+using AudioMix.Audio;
+using AudioMix.Audio.Augmentation;
+using AudioMix.Audio.Dsp;
+using AudioMix.Audio.Dsp.TimeStretch;
+using AudioMix.Music.Beats;
+
+namespace AudioMix.Music.Mixing;
+
+/// <summary>How a beat-synchronous mix is cut, aligned, levelled and how long it is (beats-mixup §1.8).</summary>
+public sealed record BeatSyncMixOptions
+{
+    /// <summary>Output length in seconds; null (with <see cref="LengthBars"/> null) takes all the material both tracks share.</summary>
+    public double? LengthSeconds { get; init; }
+
+    /// <summary>Output length in bars of the anchor (its meter, 4 when unknown); exclusive with <see cref="LengthSeconds"/>.</summary>
+    public int? LengthBars { get; init; }
+
+    /// <summary>Both sources are brought to this integrated loudness before mixing; null matches the partner to the anchor.</summary>
+    public double? TargetLufs { get; init; }
+
+    /// <summary>The mix is scaled down (never up) so its sample peak stays at or below this (linear).</summary>
+    public float PeakCeiling { get; init; } = 0.99f;
+
+    /// <summary>Time-stretch algorithm for the partner.</summary>
+    public TimeStretchMethod StretchMethod { get; init; } = TimeStretchMethod.PhaseVocoder;
+
+    /// <summary>
+    /// Shift the partner's cut so that its whole tracked beat grid (not only the chosen downbeat) lies on the anchor's:
+    /// the median offset of nearby beat pairs over the output is removed (one downbeat carries the tracker's single-beat
+    /// error; the median over all beats in the window does not).
+    /// </summary>
+    public bool RefineGrid { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad parameter.</summary>
+    public void Validate()
+    {
+        if (LengthSeconds is not null && LengthBars is not null)
+        {
+            throw new ArgumentException("length and bars are exclusive: give the output length in seconds or in bars, not both.");
+        }
+
+        if (LengthSeconds is { } s && !(s > 0 && double.IsFinite(s)))
+        {
+            throw new ArgumentException($"length must be a positive number of seconds (got {s}).");
+        }
+
+        if (LengthBars is < 1)
+        {
+            throw new ArgumentException($"bars must be at least 1 (got {LengthBars}).");
+        }
+
+        new MixupOptions { TargetLufs = TargetLufs, PeakCeiling = PeakCeiling }.Validate();
+    }
+}
+
+/// <summary>Where both tracks are cut and how the partner is stretched and shifted; computed from the analyses alone.</summary>
+/// <param name="AnchorTempo">The anchor's tempo (BPM), kept in the output.</param>
+/// <param name="PartnerTempo">The partner's tempo (BPM) before stretching.</param>
+/// <param name="OctaveFactor">1, 2 or 0.5: the partner's tempo was compared as PartnerTempo × OctaveFactor.</param>
+/// <param name="StretchRatio">Partner duration multiplier (output / input).</param>
+/// <param name="AnchorDownbeat">The anchor's cut, seconds into the anchor (a tracked downbeat).</param>
+/// <param name="PartnerDownbeat">The partner's chosen downbeat, seconds into the partner (before grid refinement).</param>
+/// <param name="PartnerCut">Where the partner is actually cut, seconds into the partner: the downbeat plus the grid refinement.</param>
+/// <param name="GridShiftSeconds">The refinement in output time (the partner's grid was this much late before the shift).</param>
+/// <param name="Length">Output length, seconds (never past either track's material).</param>
+/// <param name="GridOffsetSeconds">Median |offset| between the two predicted beat grids over the output after alignment; NaN when they share no beats.</param>
+/// <param name="AnchorBeats">The anchor's tracked beats in output time (seconds from the cut, inside the output).</param>
+/// <param name="PartnerBeats">The partner's tracked beats in output time after stretching and shifting.</param>
+public sealed record BeatSyncCut(
+    double AnchorTempo,
+    double PartnerTempo,
+    double OctaveFactor,
+    double StretchRatio,
+    double AnchorDownbeat,
+    double PartnerDownbeat,
+    double PartnerCut,
+    double GridShiftSeconds,
+    double Length,
+    double GridOffsetSeconds,
+    double[] AnchorBeats,
+    double[] PartnerBeats);
+
+/// <summary>The two tracks cut, stretched and aligned, unmixed and not levelled (the pair a latent-space trainer mixes).</summary>
+/// <param name="Anchor">The anchor from its cut, at the output length.</param>
+/// <param name="Partner">The partner from its cut, stretched to the anchor's tempo, resampled and channel-matched to the anchor, same length.</param>
+/// <param name="Cut">Where and how.</param>
+/// <param name="PartnerResampleRatio">Anchor rate / partner rate (1 when they matched).</param>
+public sealed record BeatSyncAlignment(AudioBuffer Anchor, AudioBuffer Partner, BeatSyncCut Cut, double PartnerResampleRatio);
+
+/// <summary>A beat-synchronous mix and every fact needed to reproduce it.</summary>
+/// <param name="Audio">λ·anchor + (1 − λ)·partner after loudness matching and the peak guard.</param>
+/// <param name="Alignment">The aligned sources and the cut.</param>
+/// <param name="Lambda">The anchor's weight.</param>
+/// <param name="AnchorGainDb">Loudness gain applied to the anchor before weighting.</param>
+/// <param name="PartnerGainDb">Loudness gain applied to the partner before weighting.</param>
+/// <param name="PeakGuardDb">Gain applied to the whole mix to respect the peak ceiling (≤ 0).</param>
+public sealed record BeatSyncMixResult(AudioBuffer Audio, BeatSyncAlignment Alignment, double Lambda, double AnchorGainDb, double PartnerGainDb, double PeakGuardDb);
+
+/// <summary>
+/// Beat-synchronous audio mixup (MusicLDM's BAM, with the improvements of beats-mixup §1.8): both tracks are cut at a
+/// downbeat chosen at random among those (bar the last) that leave enough material, the partner is time-stretched to the
+/// anchor's tempo by the planner's ratio (octave folding included), its cut is refined so the two tracked beat grids
+/// coincide over the output, both are loudness-matched (BS.1770) and mixed with weights λ and 1 − λ under a peak guard.
+/// The inputs are never modified; the result depends only on the inputs, the pair and the random stream.
+/// </summary>
+public static class BeatSyncMixer
+{
+    // Extra input read before the partner's cut and after its end so the stretcher's edge fades fall outside the output.
+    private const double StretchMarginSeconds = 0.1;
+
+    /// <summary>Chooses the downbeats, the output length and the grid refinement from the two analyses.</summary>
+    /// <param name="anchor">The anchor's analysis.</param>
+    /// <param name="anchorDuration">The anchor's duration, seconds.</param>
+    /// <param name="partner">The partner's analysis.</param>
+    /// <param name="partnerDuration">The partner's duration, seconds.</param>
+    /// <param name="pair">The planned pair (octave factor and stretch ratio are taken from it).</param>
+    /// <param name="random">Draws the two downbeats.</param>
+    /// <param name="options">Length and refinement.</param>
+    /// <exception cref="ArgumentException">A track has fewer than two beats, or the stretch ratio is out of range.</exception>
+    public static BeatSyncCut PlanCut(
+        BeatAnalysis anchor, double anchorDuration, BeatAnalysis partner, double partnerDuration, BeatSyncPair pair, DeterministicRandom random, BeatSyncMixOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(partner);
+        ArgumentNullException.ThrowIfNull(pair);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var r = pair.StretchRatio;
+        if (!double.IsFinite(r) || r < TimeStretcher.MinRatio || r > TimeStretcher.MaxRatio)
+        {
+            throw new ArgumentException($"The pair's stretch ratio {r} is outside {TimeStretcher.MinRatio}..{TimeStretcher.MaxRatio}.", nameof(pair));
+        }
+
+        var meter = anchor.Meter is 3 or 4 ? anchor.Meter : 4;
+        double? wanted = options.LengthSeconds ?? (options.LengthBars is { } bars && anchor.Tempo > 0 ? bars * meter * 60.0 / anchor.Tempo : null);
+
+        var da = ChooseCut(CutCandidates(anchor, nameof(anchor)), t => anchorDuration - t, wanted, random);
+        var db = ChooseCut(CutCandidates(partner, nameof(partner)), t => (partnerDuration - t) * r, wanted, random);
+
+        var limit = Math.Min(wanted ?? double.MaxValue, Math.Min(anchorDuration - da, (partnerDuration - db) * r));
+        var anchorGrid = Window(anchor.Beats.Select(b => b - da), limit);
+        var partnerGrid = Window(partner.Beats.Select(b => (b - db) * r), limit);
+
+        // The median offset of beat pairs closer than a quarter of the faster beat period: octave-folded grids share only
+        // every other beat, and the threshold leaves the unshared ones out.
+        var shift = options.RefineGrid ? MedianOffset(anchorGrid, partnerGrid, out _) : 0;
+        if (double.IsNaN(shift))
+        {
+            shift = 0;
+        }
+
+        var partnerCut = db + (shift / r);
+        var length = Math.Min(wanted ?? double.MaxValue, Math.Min(anchorDuration - da, (partnerDuration - partnerCut) * r));
+        length = Math.Max(0, length);
+        anchorGrid = Window(anchorGrid, length);
+        partnerGrid = Window(partner.Beats.Select(b => (b - partnerCut) * r), length);
+        MedianOffset(anchorGrid, partnerGrid, out var residual);
+        return new BeatSyncCut(
+            anchor.Tempo, partner.Tempo, pair.OctaveFactor, r, da, db, partnerCut, shift, length, residual, anchorGrid, partnerGrid);
+    }
+
+    /// <summary>Cuts both tracks, stretches the partner and returns the aligned, equal-length pair (inputs untouched).</summary>
+    /// <exception cref="ArgumentException">The channel layouts cannot be matched (e.g. stereo onto 5.1).</exception>
+    public static BeatSyncAlignment Align(AudioBuffer anchor, AudioBuffer partner, BeatSyncCut cut, BeatSyncMixOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(partner);
+        ArgumentNullException.ThrowIfNull(cut);
+        ArgumentNullException.ThrowIfNull(options);
+        var rate = anchor.SampleRate;
+        var resampleRatio = 1.0;
+        if (partner.SampleRate != rate)
+        {
+            resampleRatio = (double)rate / partner.SampleRate;
+            partner = Resampler.Resample(partner, rate);
+        }
+
+        partner = Mixup.MatchChannels(partner, anchor.ChannelCount);
+        var frames = (int)Math.Floor(cut.Length * rate);
+        var anchorStart = (int)Math.Round(cut.AnchorDownbeat * rate);
+        frames = Math.Max(0, Math.Min(frames, anchor.Frames - anchorStart));
+        var anchorPart = anchor.Slice(anchorStart, frames);
+
+        // The partner segment (with a pre-roll and a tail margin) is stretched as one piece; the pre-roll, stretched, is
+        // dropped again so the cut lands exactly at output time 0. A cut before the partner's start is zero-padded.
+        var r = cut.StretchRatio;
+        var cutFrame = cut.PartnerCut * rate;
+        var margin = (int)Math.Round(StretchMarginSeconds * rate);
+        var first = (int)Math.Floor(cutFrame) - margin;
+        var last = (int)Math.Ceiling(cutFrame + (frames / r)) + margin;
+        var source = SliceWithPadding(partner, first, last - first);
+        var stretched = TimeStretcher.Stretch(source, r, options.StretchMethod);
+        var skip = (int)Math.Round((cutFrame - first) * r);
+        var partnerPart = SliceWithPadding(stretched, skip, frames);
+        return new BeatSyncAlignment(anchorPart, partnerPart, cut, resampleRatio);
+    }
+
+    /// <summary>Loudness-matches and mixes an aligned pair with weight <paramref name="lambda"/> on the anchor.</summary>
+    public static BeatSyncMixResult Blend(BeatSyncAlignment alignment, double lambda, BeatSyncMixOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(alignment);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        // Equal rates, layouts and lengths by construction: classic mixup's level alignment, weighting and peak guard apply as is.
+        var mixed = Mixup.Mix(
+            alignment.Anchor,
+            alignment.Partner,
+            lambda,
+            new MixupOptions { Length = MixLengthPolicy.Anchor, TargetLufs = options.TargetLufs, PeakCeiling = options.PeakCeiling });
+        return new BeatSyncMixResult(mixed.Audio, alignment, lambda, mixed.AnchorGainDb, mixed.PartnerGainDb, mixed.PeakGuardDb);
+    }
+
+    /// <summary><see cref="PlanCut"/>, <see cref="Align"/> and <see cref="Blend"/> in one call, with the pair's λ.</summary>
+    public static BeatSyncMixResult Mix(
+        AudioBuffer anchor, BeatAnalysis anchorBeats, AudioBuffer partner, BeatAnalysis partnerBeats, BeatSyncPair pair, DeterministicRandom random, BeatSyncMixOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(partner);
+        ArgumentNullException.ThrowIfNull(pair);
+        var cut = PlanCut(anchorBeats, anchor.Duration, partnerBeats, partner.Duration, pair, random, options);
+        return Blend(Align(anchor, partner, cut, options), pair.Lambda, options);
+    }
+
+    /// <summary>
+    /// Median signed offset (partner − anchor) over anchor beats that have a partner beat within a quarter of the faster
+    /// period; <paramref name="medianAbsolute"/> is the median |offset| of the same pairs. Both NaN when no beats pair up.
+    /// </summary>
+    public static double MedianOffset(IReadOnlyList<double> anchorBeats, IReadOnlyList<double> partnerBeats, out double medianAbsolute)
+    {
+        ArgumentNullException.ThrowIfNull(anchorBeats);
+        ArgumentNullException.ThrowIfNull(partnerBeats);
+        medianAbsolute = double.NaN;
+        if (anchorBeats.Count < 2 || partnerBeats.Count < 2)
+        {
+            return double.NaN;
+        }
+
+        var period = Math.Min(MedianStep(anchorBeats), MedianStep(partnerBeats));
+        var offsets = new List<double>();
+        foreach (var a in anchorBeats)
+        {
+            var nearest = partnerBeats.MinBy(p => Math.Abs(p - a));
+            if (Math.Abs(nearest - a) <= period / 4)
+            {
+                offsets.Add(nearest - a);
+            }
+        }
+
+        if (offsets.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        medianAbsolute = Median(offsets.Select(Math.Abs).ToArray());
+        return Median([.. offsets]);
+    }
+
+    private static double[] CutCandidates(BeatAnalysis analysis, string role)
+    {
+        // MusicLDM cuts at a downbeat other than the last; without a bar estimate any beat but the last will do.
+        if (analysis.Downbeats.Length >= 2)
+        {
+            return analysis.Downbeats[..^1];
+        }
+
+        return analysis.Beats.Length >= 2
+            ? analysis.Beats[..^1]
+            : throw new ArgumentException($"The {role} has fewer than two beats; it cannot be cut on the beat.", role);
+    }
+
+    private static double ChooseCut(double[] candidates, Func<double, double> material, double? wanted, DeterministicRandom random)
+    {
+        // Only cuts that leave the requested length; when none does, the earliest (it leaves the most material).
+        var fitting = wanted is { } w ? candidates.Where(c => material(c) >= w).ToArray() : candidates;
+        return fitting.Length == 0 ? candidates[0] : fitting[random.NextInt(fitting.Length)];
+    }
+
+    private static double[] Window(IEnumerable<double> beats, double length) =>
+        beats.Where(b => b >= -1e-9 && b <= length).ToArray();
+
+    private static AudioBuffer SliceWithPadding(AudioBuffer buffer, int start, int frames)
+    {
+        var result = AudioBuffer.Silence(buffer.SampleRate, buffer.ChannelCount, Math.Max(0, frames));
+        var from = Math.Max(0, start);
+        var to = Math.Min(buffer.Frames, start + frames);
+        for (var c = 0; c < buffer.ChannelCount && to > from; c++)
+        {
+            Array.Copy(buffer.Channels[c], from, result.Channels[c], from - start, to - from);
+        }
+
+        return result;
+    }
+
+    private static double MedianStep(IReadOnlyList<double> beats)
+    {
+        var steps = new double[beats.Count - 1];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            steps[i] = beats[i + 1] - beats[i];
+        }
+
+        return Median(steps);
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        var n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : (values[(n / 2) - 1] + values[n / 2]) / 2;
+    }
+}
