@@ -96,6 +96,12 @@ public sealed record BeatSyncAlignment(AudioBuffer Anchor, AudioBuffer Partner, 
 /// <param name="PeakGuardDb">Gain applied to the whole mix to respect the peak ceiling (≤ 0).</param>
 public sealed record BeatSyncMixResult(AudioBuffer Audio, BeatSyncAlignment Alignment, double Lambda, double AnchorGainDb, double PartnerGainDb, double PeakGuardDb);
 
+/// <summary>An analysed track: its beats and its duration in seconds.</summary>
+public sealed record AnalysedTrack(BeatAnalysis Analysis, double Duration);
+
+/// <summary>One planned beat-synchronous mix: which tracks, with which λ and stretch, and where both are cut.</summary>
+public sealed record BeatSyncMixPlan(BeatSyncPair Pair, BeatSyncCut Cut);
+
 /// <summary>
 /// Beat-synchronous audio mixup (MusicLDM's BAM, with the improvements of beats-mixup §1.8): both tracks are cut at a
 /// downbeat chosen at random among those (bar the last) that leave enough material, the partner is time-stretched to the
@@ -107,6 +113,24 @@ public static class BeatSyncMixer
 {
     // Extra input read before the partner's cut and after its end so the stretcher's edge fades fall outside the output.
     private const double StretchMarginSeconds = 0.1;
+
+    /// <summary>
+    /// Pairs tempo-compatible tracks (<see cref="BeatSyncPairPlanner"/>) and plans every pair's cut, each from its own
+    /// random stream (seed, unit), so a mix does not depend on which other mixes exist.
+    /// </summary>
+    public static IReadOnlyList<BeatSyncMixPlan> PlanMixes(
+        IReadOnlyList<AnalysedTrack> tracks, int count, long seed, BeatSyncPairOptions pairOptions, BeatSyncMixOptions mixOptions)
+    {
+        ArgumentNullException.ThrowIfNull(tracks);
+        var tempi = tracks.Select(t => new TrackTempo(t.Analysis.Tempo, t.Analysis.Meter, t.Analysis.Beats.Length, t.Analysis.Confidence)).ToArray();
+        var pairs = BeatSyncPairPlanner.Plan(tempi, count, seed, pairOptions);
+        return pairs.Select((pair, unit) =>
+        {
+            var (anchor, partner) = (tracks[pair.Anchor], tracks[pair.Partner]);
+            var cut = PlanCut(anchor.Analysis, anchor.Duration, partner.Analysis, partner.Duration, pair, DeterministicRandom.ForUnit(seed, unit, stream: 2), mixOptions);
+            return new BeatSyncMixPlan(pair, cut);
+        }).ToArray();
+    }
 
     /// <summary>Chooses the downbeats, the output length and the grid refinement from the two analyses.</summary>
     /// <param name="anchor">The anchor's analysis.</param>
