@@ -3,48 +3,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AudioMix.Abstractions.Datasets;
 using AudioMix.Abstractions.Jobs;
-using AudioMix.Audio;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Operations;
 using AudioMix.Grains.Tests.Infrastructure;
+using AudioMix.TestSupport;
 
 namespace AudioMix.Grains.Tests;
 
 [Collection(ClusterGroup.Name)]
 public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
 {
-    private const int Rate = 22050;
-
     private IClusterClient Client => fixture.Client;
-
-    /// <summary>A 4/4 drum loop: low kick on beats 1 and 3, noise snare on 2 and 4, soft hats on eighths (seeded).</summary>
-    private static AudioBuffer DrumLoop(double bpm, double seconds, int seed)
-    {
-        var x = new float[(int)(seconds * Rate)];
-        var random = new Random(seed);
-        var period = 60 / bpm;
-        for (var beat = 0; (beat * period) + 0.25 < seconds; beat++)
-        {
-            var at = (int)(((beat * period) + 0.25) * Rate);
-            var kick = beat % 2 == 0;
-            for (var n = 0; n < Rate / 5 && at + n < x.Length; n++)
-            {
-                var t = (double)n / Rate;
-                var body = kick
-                    ? Math.Sin(2 * Math.PI * (55 + (90 * Math.Exp(-t / 0.025))) * t) * Math.Exp(-t / 0.09) * (beat % 4 == 0 ? 0.9 : 0.6)
-                    : ((random.NextDouble() * 2) - 1) * Math.Exp(-t / 0.035) * 0.4;
-                x[at + n] += (float)body;
-            }
-
-            var hat = (int)(((beat + 0.5) * period + 0.25) * Rate);
-            for (var n = 0; bpm >= 90 && n < Rate / 50 && hat + n < x.Length; n++)
-            {
-                x[hat + n] += (float)(((random.NextDouble() * 2) - 1) * 0.08 * Math.Exp(-n / (Rate * 0.005)));
-            }
-        }
-
-        return new AudioBuffer(Rate, [x]);
-    }
 
     private static readonly double[] Tempi = [120, 123, 100, 61];
 
@@ -53,7 +22,7 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
         var datasetId = TestData.NewKey("beats");
         await TestData.CreateDatasetAsync(
             Client, fixture.Store, datasetId, count: Tempi.Length, labels: ["rock", "funk", "jazz", "dub"],
-            clips: i => DrumLoop(Tempi[i], 12, seed: i + 1),
+            clips: i => DrumLoops.Make(Tempi[i], 12, seed: i + 1),
             captions: ["A driving rock beat.", "Funky drums", "Brushed jazz kit", "Slow dub groove"]);
         return datasetId;
     }
@@ -180,7 +149,7 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
     public async Task A_dataset_without_compatible_tempi_fails_with_the_tempi_in_the_message()
     {
         var datasetId = TestData.NewKey("beats");
-        await TestData.CreateDatasetAsync(Client, fixture.Store, datasetId, count: 2, clips: i => DrumLoop(i == 0 ? 120 : 100, 10, seed: 3 + i));
+        await TestData.CreateDatasetAsync(Client, fixture.Store, datasetId, count: 2, clips: i => DrumLoops.Make(i == 0 ? 120 : 100, 10, seed: 3 + i));
         var jobId = TestData.NewKey("bjob");
         await Client.GetGrain<IJobGrain>(jobId).StartAsync(Spec(datasetId, 1, "{}"));
         var (status, _) = await TestData.WaitAsync(Client, jobId, TimeSpan.FromSeconds(60));
