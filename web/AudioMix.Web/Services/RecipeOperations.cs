@@ -12,6 +12,7 @@ internal static class RecipeOperations
     public static IReadOnlyList<RecipeOperation> All { get; } =
     [
         new("mixup", "Mixup (Zhang et al. 2018): pairs mixed with λ ~ Beta(α, α), soft labels", "{}"),
+        new("beat_sync_mixup", "Beat-synchronous mixup (MusicLDM): tempo-matched pairs cut at downbeats, partner stretched, grids aligned", """{"alpha": 5, "tolerance": 0.06, "noStretchTolerance": 0.003, "meterMatch": false, "maxUses": 4, "length": 10.24, "labels": "anchor", "pairsOnly": false}"""),
     ];
 
     public static RecipeOperation? Find(string name) => All.FirstOrDefault(o => o.Name == name);
