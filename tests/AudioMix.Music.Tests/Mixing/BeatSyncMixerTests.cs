@@ -143,6 +143,25 @@ public sealed class BeatSyncMixerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_partner_at_another_rate_and_layout_is_resampled_and_channel_matched_and_stays_on_the_grid()
+    {
+        var (anchor, partner, pair) = Plan(Make(120, seed: 3), Make(125, seed: 5));
+        var resampled = AudioMix.Audio.Dsp.Resampler.Resample(partner.Audio, 44100);
+        var stereo = new AudioBuffer(44100, [resampled.Channels[0], (float[])resampled.Channels[0].Clone()]);
+        var options = new BeatSyncMixOptions { LengthSeconds = 8 };
+        var cut = BeatSyncMixer.PlanCut(anchor.Analysis, anchor.Audio.Duration, partner.Analysis, stereo.Duration, pair, DeterministicRandom.ForUnit(4, 0, 2), options);
+
+        var aligned = BeatSyncMixer.Align(anchor.Audio, stereo, cut, options);
+
+        Assert.Equal(0.5, aligned.PartnerResampleRatio);
+        Assert.Equal(anchor.Audio.SampleRate, aligned.Partner.SampleRate);
+        Assert.Equal(1, aligned.Partner.ChannelCount);
+        Assert.Equal(aligned.Anchor.Frames, aligned.Partner.Frames);
+        var offset = RetrackedGridOffset(aligned);
+        Assert.True(offset < 0.020, $"re-tracked grids differ by {offset * 1000:0.0} ms");
+    }
+
+    [Fact]
     public void A_track_without_beats_is_refused_with_a_clear_error()
     {
         var source = Make(120, seed: 3);
