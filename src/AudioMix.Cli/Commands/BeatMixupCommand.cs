@@ -149,6 +149,7 @@ internal static class BeatMixupCommand
                 ["partnerTempo"] = Math.Round(cut.PartnerTempo, 4),
                 ["octaveFactor"] = cut.OctaveFactor,
                 ["stretchRatio"] = Math.Round(cut.StretchRatio, 9),
+                ["plannedStretchRatio"] = Math.Round(pair.StretchRatio, 9),
                 ["anchorDownbeat"] = Math.Round(cut.AnchorDownbeat, 6),
                 ["partnerDownbeat"] = Math.Round(cut.PartnerDownbeat, 6),
                 ["partnerCut"] = Math.Round(cut.PartnerCut, 6),

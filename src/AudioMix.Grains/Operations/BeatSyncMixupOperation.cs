@@ -199,6 +199,7 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         ["octaveFactor"] = plan.OctaveFactor,
         ["tempoMismatch"] = Math.Round(plan.Mismatch, 6),
         ["stretchRatio"] = Math.Round(plan.StretchRatio, 9),
+        ["plannedStretchRatio"] = Math.Round(plan.PlannedStretchRatio, 9),
         ["stretchMethod"] = p.Mixing.StretchMethod == TimeStretchMethod.Wsola ? "wsola" : "phase_vocoder",
         ["anchorDownbeat"] = Math.Round(plan.AnchorDownbeat, 6),
         ["partnerDownbeat"] = Math.Round(plan.PartnerDownbeat, 6),
@@ -297,7 +298,10 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
     }
 }
 
-/// <summary>The plan of one beat-sync mixup unit: the pair, λ, the stretch and both cut points (all the provenance).</summary>
+/// <summary>
+/// The plan of one beat-sync mixup unit: the pair, λ, the stretch and both cut points (all the provenance).
+/// <c>StretchRatio</c> is the ratio applied (fitted to the mixed beats), <c>PlannedStretchRatio</c> the planner's from the tempi.
+/// </summary>
 internal sealed record BeatSyncMixupPlan(
     string Anchor,
     string Partner,
@@ -312,7 +316,8 @@ internal sealed record BeatSyncMixupPlan(
     double PartnerCut,
     double GridShift,
     double Length,
-    double? GridOffset)
+    double? GridOffset,
+    double PlannedStretchRatio)
 {
     public static BeatSyncMixupPlan From(string anchor, string partner, BeatSyncMixPlan mix)
     {
@@ -320,7 +325,7 @@ internal sealed record BeatSyncMixupPlan(
         return new(
             anchor, partner, pair.Lambda, pair.OctaveFactor, pair.Mismatch, cut.StretchRatio, cut.AnchorTempo, cut.PartnerTempo,
             cut.AnchorDownbeat, cut.PartnerDownbeat, cut.PartnerCut, cut.GridShiftSeconds, cut.Length,
-            double.IsNaN(cut.GridOffsetSeconds) ? null : cut.GridOffsetSeconds);
+            double.IsNaN(cut.GridOffsetSeconds) ? null : cut.GridOffsetSeconds, pair.StretchRatio);
     }
 
     /// <summary>The cut for rendering (the beat grids are not needed to render and are not kept).</summary>

@@ -27,7 +27,8 @@ public sealed record BeatSyncMixOptions
     /// <summary>
     /// Shift the partner's cut so that its whole tracked beat grid (not only the chosen downbeat) lies on the anchor's:
     /// the median offset of nearby beat pairs over the output is removed (one downbeat carries the tracker's single-beat
-    /// error; the median over all beats in the window does not).
+    /// error; the median over all beats in the window does not); for stretched pairs the ratio is also fitted to those
+    /// beats (tempo drift makes a window's tempo differ from the track's median).
     /// </summary>
     public bool RefineGrid { get; init; } = true;
 
@@ -57,7 +58,10 @@ public sealed record BeatSyncMixOptions
 /// <param name="AnchorTempo">The anchor's tempo (BPM), kept in the output.</param>
 /// <param name="PartnerTempo">The partner's tempo (BPM) before stretching.</param>
 /// <param name="OctaveFactor">1, 2 or 0.5: the partner's tempo was compared as PartnerTempo × OctaveFactor.</param>
-/// <param name="StretchRatio">Partner duration multiplier (output / input).</param>
+/// <param name="StretchRatio">
+/// Partner duration multiplier (output / input) actually applied: the pair's ratio, refined to the beats inside the mixed
+/// windows when <see cref="BeatSyncMixOptions.RefineGrid"/> is on and the pair is stretched at all.
+/// </param>
 /// <param name="AnchorDownbeat">The anchor's cut, seconds into the anchor (a tracked downbeat).</param>
 /// <param name="PartnerDownbeat">The partner's chosen downbeat, seconds into the partner (before grid refinement).</param>
 /// <param name="PartnerCut">Where the partner is actually cut, seconds into the partner: the downbeat plus the grid refinement.</param>
@@ -113,6 +117,10 @@ public static class BeatSyncMixer
 {
     // Extra input read before the partner's cut and after its end so the stretcher's edge fades fall outside the output.
     private const double StretchMarginSeconds = 0.1;
+
+    // How far the ratio fitted to the mixed beats may move from the planner's (tempo-median) ratio: room for a few percent
+    // of tempo drift within a track, not for re-pairing tempi the planner would have refused.
+    private const double MaxLocalRatioChange = 0.03;
 
     /// <summary>
     /// Pairs tempo-compatible tracks (<see cref="BeatSyncPairPlanner"/>) and plans every pair's cut, each from its own
@@ -175,6 +183,22 @@ public static class BeatSyncMixer
         }
 
         var partnerCut = db + (shift / r);
+
+        // Tempo drifts (rubato, a DAW tempo ramp) make the tempo inside the window differ from the track's median, and
+        // one ratio for the whole track lets the grids walk apart. Fit the ratio to the beats actually mixed instead: a
+        // least-squares line through the matched (partner beat, anchor beat) pairs, then the median residual re-centred.
+        // Only when the planner asked for a stretch (within the no-stretch tolerance the spec keeps the partner as is), and
+        // never far from the planner's ratio: beyond that a fit follows mismatched beats rather than drift.
+        if (options.RefineGrid && r != 1 && FitLocalRatio(anchorGrid, partner.Beats, partnerCut, r) is { } fit
+            && Math.Abs((fit.Ratio / r) - 1) <= MaxLocalRatioChange)
+        {
+            r = fit.Ratio;
+            partnerCut = fit.Cut;
+            var recentre = MedianOffset(anchorGrid, Window(partner.Beats.Select(b => (b - partnerCut) * r), limit), out _);
+            partnerCut += double.IsNaN(recentre) ? 0 : recentre / r;
+            shift = (partnerCut - db) * r;
+        }
+
         var length = Math.Min(wanted ?? double.MaxValue, Math.Min(anchorDuration - da, (partnerDuration - partnerCut) * r));
         length = Math.Max(0, length);
         anchorGrid = Window(anchorGrid, length);
@@ -279,6 +303,58 @@ public static class BeatSyncMixer
 
         medianAbsolute = Median(offsets.Select(Math.Abs).ToArray());
         return Median([.. offsets]);
+    }
+
+    /// <summary>
+    /// Least-squares fit of anchor beat time = (partner beat time − cut) · ratio over the beat pairs closer than a quarter of
+    /// the faster period under the current ratio and cut; null with fewer than four pairs or a degenerate fit.
+    /// </summary>
+    private static (double Ratio, double Cut)? FitLocalRatio(double[] anchorGrid, double[] partnerBeats, double cut, double ratio)
+    {
+        if (anchorGrid.Length < 2 || partnerBeats.Length < 2)
+        {
+            return null;
+        }
+
+        var predicted = partnerBeats.Select(b => (b - cut) * ratio).ToArray();
+        var quarter = Math.Min(MedianStep(anchorGrid), MedianStep(predicted)) / 4;
+        var pairs = new List<(double Partner, double Anchor)>();
+        foreach (var q in anchorGrid)
+        {
+            var nearest = 0;
+            for (var i = 1; i < predicted.Length; i++)
+            {
+                if (Math.Abs(predicted[i] - q) < Math.Abs(predicted[nearest] - q))
+                {
+                    nearest = i;
+                }
+            }
+
+            if (Math.Abs(predicted[nearest] - q) <= quarter)
+            {
+                pairs.Add((partnerBeats[nearest], q));
+            }
+        }
+
+        if (pairs.Count < 4)
+        {
+            return null;
+        }
+
+        var mx = pairs.Average(p => p.Partner);
+        var my = pairs.Average(p => p.Anchor);
+        var sxx = pairs.Sum(p => (p.Partner - mx) * (p.Partner - mx));
+        var sxy = pairs.Sum(p => (p.Partner - mx) * (p.Anchor - my));
+        if (!(sxx > 0))
+        {
+            return null;
+        }
+
+        var slope = sxy / sxx;
+        var intercept = my - (slope * mx);
+        return slope > 0 && double.IsFinite(slope) && slope >= TimeStretcher.MinRatio && slope <= TimeStretcher.MaxRatio
+            ? (slope, -intercept / slope)
+            : null;
     }
 
     private static double[] CutCandidates(BeatAnalysis analysis, string role)

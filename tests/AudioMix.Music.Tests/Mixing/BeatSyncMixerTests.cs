@@ -162,6 +162,45 @@ public sealed class BeatSyncMixerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_drifting_partner_gets_a_ratio_fitted_to_the_mixed_beats_so_its_grid_stays_aligned()
+    {
+        // Anchor: steady 120 BPM. Partner: a tempo ramp 121 → 131 BPM over 40 s (median ≈ 126), as a DAW ramp or rubato gives.
+        static double[] Grid(Func<double, double> bpmAt, double seconds)
+        {
+            var beats = new List<double> { 0.5 };
+            while (beats[^1] < seconds - 0.5)
+            {
+                beats.Add(beats[^1] + (60 / bpmAt(beats[^1])));
+            }
+
+            return [.. beats];
+        }
+
+        static BeatAnalysis Analysis(double[] beats) =>
+            new(60 / beats.Zip(beats.Skip(1), (a, b) => b - a).Order().ElementAt((beats.Length - 1) / 2), beats, beats.Where((_, i) => i % 4 == 0).ToArray(), 4, 0.9);
+
+        var anchor = Analysis(Grid(_ => 120, 40));
+        var partner = Analysis(Grid(t => 121 + (10 * t / 40), 40));
+        var pair = new BeatSyncPair(0, 1, 1, Math.Abs((anchor.Tempo / partner.Tempo) - 1), partner.Tempo / anchor.Tempo, 0.5);
+        var options = new BeatSyncMixOptions { LengthSeconds = 10 };
+        var offsets = new List<(double Fitted, double Global)>();
+        for (var seed = 0; seed < 6; seed++)
+        {
+            var fitted = BeatSyncMixer.PlanCut(anchor, 40, partner, 40, pair, DeterministicRandom.ForUnit(seed, 0, 2), options);
+            var global = BeatSyncMixer.PlanCut(anchor, 40, partner, 40, pair, DeterministicRandom.ForUnit(seed, 0, 2), options with { RefineGrid = false });
+            BeatSyncMixer.MedianOffset(fitted.AnchorBeats, fitted.PartnerBeats, out var f);
+            BeatSyncMixer.MedianOffset(global.AnchorBeats, global.PartnerBeats, out var g);
+            Assert.Equal(f, fitted.GridOffsetSeconds, 9);
+            Assert.NotEqual(pair.StretchRatio, fitted.StretchRatio);
+            Assert.InRange(fitted.StretchRatio / pair.StretchRatio, 0.97, 1.03);
+            offsets.Add((f, double.IsNaN(g) ? 1 : g));
+        }
+
+        Assert.All(offsets, o => Assert.True(o.Fitted < 0.010, $"fitted grid offset {o.Fitted * 1000:0.0} ms"));
+        Assert.True(offsets.Average(o => o.Global) > 0.02, $"the global ratio should drift: {offsets.Average(o => o.Global) * 1000:0.0} ms");
+    }
+
+    [Fact]
     public void A_track_without_beats_is_refused_with_a_clear_error()
     {
         var source = Make(120, seed: 3);
