@@ -7,6 +7,8 @@ using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Operations;
 using AudioMix.Grains.Tests.Infrastructure;
 using AudioMix.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace AudioMix.Grains.Tests;
 
@@ -48,7 +50,11 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
         var items = await Client.GetGrain<IDatasetGrain>(datasetId).GetAllItemsAsync();
         var parameters = """{"count": 3, "length": 4, "labels": "merged", "maxUses": 3}""";
 
+        var cache = ((InProcessSiloHandle)fixture.Cluster.Silos[0]).ServiceProvider.GetRequiredService<BeatAnalysisCache>();
+        var runsBefore = cache.TrackerRuns;
         var (first, lines) = await RunAsync(datasetId, 5, parameters);
+        var runsAfterFirst = cache.TrackerRuns;
+        Assert.InRange(runsAfterFirst - runsBefore, 0, items.Count);
         Assert.True(first.Total >= 2, $"120, 123 and 61 BPM (folded) should pair; got {first.Total} units");
         Assert.Equal(first.Total, lines.Length);
         Assert.Equal(0, first.Failed);
@@ -92,6 +98,7 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
 
         var (_, again) = await RunAsync(datasetId, 5, parameters);
         Assert.NotEmpty(again);
+        Assert.Equal(runsAfterFirst, cache.TrackerRuns);
         foreach (var line in again)
         {
             var p = line["provenance"]!.AsObject();
