@@ -24,6 +24,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton<BlobAudio>();
         services.AddSingleton<IJobOperation, MixupOperation>();
         services.AddCaptionMix(silo.Configuration);
+        services.AddSingleton<BeatAnalysisCache>();
+        services.AddSingleton<IJobOperation, BeatSyncMixupOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }

@@ -193,7 +193,7 @@ internal sealed partial class JobGrain(
             {
                 state.State.State = JobState.Planning;
                 await state.WriteStateAsync(CancellationToken.None);
-                state.State.Units = Plan(spec, items);
+                state.State.Units = await PlanAsync(spec, items, cancellationToken);
                 state.State.State = JobState.Running;
                 state.State.StartedAt = DateTimeOffset.UtcNow;
                 await state.WriteStateAsync(CancellationToken.None);
@@ -231,17 +231,31 @@ internal sealed partial class JobGrain(
         }
     }
 
-    private List<PlannedUnit> Plan(JobSpec spec, IReadOnlyList<DatasetItem> items)
+    private async Task<List<PlannedUnit>> PlanAsync(JobSpec spec, IReadOnlyList<DatasetItem> items, CancellationToken cancellationToken)
     {
         var units = new List<PlannedUnit>();
         foreach (var (op, index) in spec.Operations.Select((o, i) => (o, i)))
         {
             // Each op draws from its own seed stream, so adding an op leaves the others' plans unchanged.
             var opSeed = unchecked(spec.Seed + index * 1_000_003L);
-            units.AddRange(operations.Get(op.Op).Plan(items, op.ParametersJson, opSeed, units.Count).Select(u => u with { Step = index }));
+            var operation = operations.Get(op.Op);
+            var prepared = await operation.PrepareAsync(items, op.ParametersJson, new PreparationLog(logger, JobId, op.Op), cancellationToken);
+            units.AddRange(operation.Plan(prepared, op.ParametersJson, opSeed, units.Count).Select(u => u with { Step = index }));
         }
 
         return units;
+    }
+
+    /// <summary>Logs an op's preparation progress (about every tenth of the items); called from any thread.</summary>
+    private sealed class PreparationLog(ILogger logger, string jobId, string op) : IProgress<PreparationProgress>
+    {
+        public void Report(PreparationProgress value)
+        {
+            if (value.Done == value.Total || value.Done % Math.Max(1, value.Total / 10) == 0)
+            {
+                LogPreparing(logger, jobId, op, value.Done, value.Total);
+            }
+        }
     }
 
     private async Task RenderAllAsync(JobSpec spec, Dictionary<string, DatasetItem> items, CancellationToken cancellationToken)
@@ -342,6 +356,9 @@ internal sealed partial class JobGrain(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} unit {Unit} failed")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string jobId, int unit);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Job {JobId} preparing {Op}: {Done}/{Total} items")]
+    private static partial void LogPreparing(ILogger logger, string jobId, string op, int done, int total);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Job {JobId} stopped in state {State} ({Reason})")]
     private static partial void LogStopped(ILogger logger, string jobId, JobState state, string reason);

@@ -41,12 +41,24 @@ public interface IJobOperation
     /// <summary>Checks the parameters; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     void Validate(string parametersJson, DatasetKind kind);
 
+    /// <summary>
+    /// Asynchronous work the op needs before <see cref="Plan"/> (e.g. analysing every item), awaited by the job's
+    /// background loop; heavy work belongs in the <c>ComputeLimiter</c>. Returns the items as <see cref="Plan"/> should see
+    /// them, typically with computed facts added to <see cref="DatasetItem.Metadata"/>. The default hands them over unchanged.
+    /// </summary>
+    Task<IReadOnlyList<DatasetItem>> PrepareAsync(
+        IReadOnlyList<DatasetItem> items, string parametersJson, IProgress<PreparationProgress> progress, CancellationToken cancellationToken) =>
+        Task.FromResult(items);
+
     /// <summary>Decides the units, numbering them from <paramref name="firstIndex"/>.</summary>
     IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex);
 
     /// <summary>Renders one unit (runs on the thread pool, never on the grain scheduler).</summary>
     Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken);
 }
+
+/// <summary>How far an op's preparation has got: items done out of the total.</summary>
+public sealed record PreparationProgress(int Done, int Total);
 
 /// <summary>The operations this silo knows, by name.</summary>
 public sealed class JobOperationRegistry(IEnumerable<IJobOperation> operations)

@@ -76,18 +76,12 @@ public sealed class MixupOperation(BlobAudio audio) : IJobOperation
             provenance.ToJsonString(), null, ReviewState.Pending);
     }
 
-    private static JsonObject Source(DatasetItem item, string role, double weight, double gainDb, double resampleRatio) => new()
+    private static JsonObject Source(DatasetItem item, string role, double weight, double gainDb, double resampleRatio)
     {
-        ["role"] = role,
-        ["item"] = item.ItemId,
-        ["file"] = item.FileName,
-        ["blob"] = item.BlobKey,
-        ["sha256"] = item.ContentHash,
-        ["weight"] = Math.Round(weight, 6),
-        ["gainDb"] = Math.Round(gainDb, 3),
-        ["offsetSeconds"] = 0.0,
-        ["resampleRatio"] = Math.Round(resampleRatio, 9),
-    };
+        var source = SourceProvenance.Describe(item, role, weight, gainDb, 0.0);
+        source["resampleRatio"] = Math.Round(resampleRatio, 9);
+        return source;
+    }
 
     private static DatasetItem Item(UnitContext context, string id) =>
         context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");

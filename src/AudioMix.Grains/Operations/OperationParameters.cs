@@ -85,6 +85,21 @@ public sealed class OperationParameters
         return i >= min && i <= max ? i : throw new ArgumentException($"{_op}: '{name}' must be between {min} and {max} (got {i}).");
     }
 
+    public bool Flag(string name, bool fallback)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new ArgumentException($"{_op}: '{name}' must be true or false."),
+        };
+    }
+
     public string Choice(string name, string fallback, params string[] allowed)
     {
         if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

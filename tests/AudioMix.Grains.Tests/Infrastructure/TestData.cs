@@ -50,7 +50,7 @@ public static class TestData
     /// </summary>
     public static async Task<IReadOnlyList<DatasetItem>> CreateDatasetAsync(
         IClusterClient client, IBlobStore store, string datasetId, int count, double seconds = 0.25, int rate = 16000, int channels = 1,
-        string[]? labels = null)
+        string[]? labels = null, Func<int, AudioBuffer>? clips = null, string[]? captions = null)
     {
         labels ??= ["dog", "cat", "bird"];
         await client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("test " + datasetId, DatasetKind.Sound);
@@ -58,7 +58,7 @@ public static class TestData
         var items = new List<DatasetItem>();
         for (var i = 0; i < count; i++)
         {
-            var clip = Tone(220 * (i + 1), rate, channels, seconds + 0.01 * i, seed: i);
+            var clip = clips?.Invoke(i) ?? Tone(220 * (i + 1), rate, channels, seconds + 0.01 * i, seed: i);
             var key = $"datasets/{datasetId}/items/{i:D4}.wav";
             await audio.WriteWavAsync(key, clip, WavSampleFormat.Pcm16, CancellationToken.None);
             byte[] bytes;
@@ -70,8 +70,8 @@ public static class TestData
             }
 
             items.Add(new DatasetItem(
-                $"item{i:D4}", $"clip{i}.wav", key, Sha256Hex(bytes), "wav/pcm_s16le", bytes.Length, clip.Duration, rate, channels,
-                null, null, [labels[i % labels.Length]], null, null));
+                $"item{i:D4}", $"clip{i}.wav", key, Sha256Hex(bytes), "wav/pcm_s16le", bytes.Length, clip.Duration, clip.SampleRate, clip.ChannelCount,
+                null, null, [labels[i % labels.Length]], captions?[i % captions.Length], null));
         }
 
         await client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(items);
