@@ -77,7 +77,12 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
             Assert.Equal(2, p["gains"]!.AsArray().Count);
             Assert.Equal(2, p["offsets"]!.AsArray().Count);
             Assert.Equal(2, p["sources"]!.AsArray().Count);
-            Assert.Contains(" mixed with ", line["caption"]!.GetValue<string>(), StringComparison.Ordinal);
+            var sourceCaptions = p["sources"]!.AsArray().Select(source => source!["caption"]?.GetValue<string>()).ToArray();
+            var merged = line["caption"]!.GetValue<string>();
+            Assert.NotNull(sourceCaptions[0]);
+            Assert.NotNull(sourceCaptions[1]);
+            Assert.True(merged == BeatSyncMixupOperation.MergeCaptions(sourceCaptions[0], sourceCaptions[1])
+                || merged == BeatSyncMixupOperation.MergeCaptions(sourceCaptions[1], sourceCaptions[0]), merged);
             Assert.Equal(1.0, line["soft_labels"]!.AsObject().Sum(kv => kv.Value!.GetValue<double>()), 5);
             Assert.True(line["metrics"]!["tempo"]!.GetValue<double>() > 0);
         }
@@ -165,11 +170,25 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("A driving rock beat.", "Funky drums", "A driving rock beat mixed with funky drums")]
-    [InlineData("Piano trio", "NYC street band", "Piano trio mixed with NYC street band")]
+    [InlineData("A driving rock beat.", "Funky drums", "driving", "funky")]
+    [InlineData("Piano trio", "NYC street band", "Piano", "street")]
+    public void Merged_captions_are_one_sentence_dominant_first_with_both_contents(string first, string second, string firstWord, string secondWord)
+    {
+        var merged = BeatSyncMixupOperation.MergeCaptions(first, second)!;
+
+        Assert.True(char.IsUpper(merged[0]), merged);
+        Assert.EndsWith(".", merged, StringComparison.Ordinal);
+        Assert.Contains(firstWord, merged, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(secondWord, merged, StringComparison.OrdinalIgnoreCase);
+        Assert.True(merged.IndexOf(firstWord, StringComparison.OrdinalIgnoreCase) < merged.IndexOf(secondWord, StringComparison.OrdinalIgnoreCase), merged);
+        Assert.Equal(merged, BeatSyncMixupOperation.MergeCaptions(first, second));
+    }
+
+    [Theory]
     [InlineData("Piano trio", null, "Piano trio")]
     [InlineData(" ", "Funky drums", "Funky drums")]
-    public void Merged_captions_join_the_dominant_caption_first(string? first, string? second, string expected) =>
+    [InlineData(null, null, null)]
+    public void A_missing_caption_leaves_the_other_as_is(string? first, string? second, string? expected) =>
         Assert.Equal(expected, BeatSyncMixupOperation.MergeCaptions(first, second));
 
     [Fact]
@@ -188,7 +207,9 @@ public sealed class BeatSyncMixupJobTests(ClusterFixture fixture)
         Assert.Equal("Funk.", caption);
 
         (_, caption) = BeatSyncMixupOperation.LabelsAndCaption("merged", anchor, partner, 0.3);
-        Assert.Equal("Funk mixed with rock.", caption);
+        Assert.Equal(BeatSyncMixupOperation.MergeCaptions("Funk.", "Rock."), caption);
+        Assert.StartsWith("Funk", caption, StringComparison.Ordinal);
+        Assert.Contains("rock", caption, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string JobIdOf(JobStatus status) => status.JobId;

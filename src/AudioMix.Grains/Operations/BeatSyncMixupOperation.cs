@@ -5,6 +5,7 @@ using AudioMix.Audio;
 using AudioMix.Audio.Augmentation;
 using AudioMix.Audio.Dsp;
 using AudioMix.Audio.Dsp.TimeStretch;
+using AudioMix.Captions.Merging;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Jobs;
 using AudioMix.Music.Beats;
@@ -153,7 +154,7 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
     /// <summary>
     /// Labels and caption of a mix under the policy: <c>anchor</c> keeps the anchor's (MusicLDM); <c>both</c> weighs both
     /// sources' labels by λ and keeps the dominant source's caption; <c>merged</c> weighs labels the same way and joins
-    /// both captions, dominant first ("A mixed with B").
+    /// both captions into one sentence, dominant first (<see cref="BuiltInCaptionMerger"/>).
     /// </summary>
     internal static (Dictionary<string, double> Soft, string? Caption) LabelsAndCaption(string policy, DatasetItem anchor, DatasetItem partner, double lambda)
     {
@@ -167,21 +168,15 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         return (soft, policy == "merged" ? MergeCaptions(dominant, other) : dominant);
     }
 
-    /// <summary>"A mixed with B" (A's closing full stop dropped, B's first letter lower-cased unless it starts an acronym); either alone when the other is empty.</summary>
+    /// <summary>
+    /// Both captions merged into one sentence by the caption-mix work's deterministic merger (dominant first);
+    /// either alone when the other is empty.
+    /// </summary>
     internal static string? MergeCaptions(string? first, string? second)
     {
         first = string.IsNullOrWhiteSpace(first) ? null : first.Trim();
         second = string.IsNullOrWhiteSpace(second) ? null : second.Trim();
-        if (first is null || second is null)
-        {
-            return first ?? second;
-        }
-
-        var head = first.TrimEnd('.', ' ');
-        var tail = second.Length > 1 && char.IsUpper(second[0]) && !char.IsUpper(second[1])
-            ? char.ToLowerInvariant(second[0]) + second[1..]
-            : second;
-        return $"{head} mixed with {tail}";
+        return first is null || second is null ? first ?? second : BuiltInCaptionMerger.Merge(first, second, variants: 1)[0];
     }
 
     private static JsonObject Provenance(UnitContext context, PlannedUnit unit, Parsed p, BeatSyncMixupPlan plan, BeatSyncMixResult mix, DatasetItem anchor, DatasetItem partner) => new()
