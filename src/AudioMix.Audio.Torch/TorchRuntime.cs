@@ -71,6 +71,86 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Caps libtorch's intra-op threads for this process. Hosts that already run one piece of work per core
+    /// (the silo's compute limiter) call it at start: libtorch's own OpenMP pool would otherwise start a thread
+    /// per core inside each of those, and on 2 cores the oversubscription made beat tracking 2–3× slower (measured
+    /// with the beats benchmark, OMP_NUM_THREADS=1 vs default). OpenMP reads <c>OMP_NUM_THREADS</c> once, when
+    /// libtorch loads, and <c>torch.set_num_threads</c> only affects the calling thread's OpenMP setting, so before
+    /// the first tensor the variable is set in the native environment (unless the operator set it already); after,
+    /// the calling thread's count is set and <see cref="ThreadLimit.TooLate"/> is returned.
+    /// </summary>
+    /// <param name="threads">Threads per operation, at least 1.</param>
+    public static ThreadLimit LimitIntraOpThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 } || NativeGetEnv("OMP_NUM_THREADS") is { Length: > 0 })
+        {
+            return ThreadLimit.SetByOperator;
+        }
+
+        if (IsNativeLoaded())
+        {
+            torch.set_num_threads(threads);
+            return ThreadLimit.TooLate;
+        }
+
+        var value = threads.ToString(CultureInfo.InvariantCulture);
+        if (OperatingSystem.IsWindows())
+        {
+            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", value);
+        }
+        else if (NativeSetEnv("OMP_NUM_THREADS", value, 1) != 0)
+        {
+            throw new InvalidOperationException("setenv(OMP_NUM_THREADS) failed.");
+        }
+
+        return ThreadLimit.Applied;
+    }
+
+    /// <summary>The outcome of <see cref="LimitIntraOpThreads"/>.</summary>
+    public enum ThreadLimit
+    {
+        /// <summary>The limit will apply to every libtorch operation in the process.</summary>
+        Applied,
+
+        /// <summary>OMP_NUM_THREADS was already set by whoever started the process; it is left alone.</summary>
+        SetByOperator,
+
+        /// <summary>libtorch was already loaded; only the calling thread's limit could be set.</summary>
+        TooLate,
+    }
+
+    private static volatile bool s_loaded;
+
+    /// <summary>True once libtorch is mapped into the process (read from /proc/self/maps where it exists).</summary>
+    internal static bool IsNativeLoaded()
+    {
+        if (s_loaded)
+        {
+            return true;
+        }
+
+        try
+        {
+            return OperatingSystem.IsLinux() && File.ReadAllText("/proc/self/maps").Contains("libtorch", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int NativeSetEnv(string name, string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern IntPtr NativeGetEnvPointer(string name);
+
+    /// <summary>The native environment's value (the managed copy on Unix does not see setenv).</summary>
+    internal static string? NativeGetEnv(string name) =>
+        OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringAnsi(NativeGetEnvPointer(name));
+
+    /// <summary>
     /// Forces TorchSharp's native backend to load now, so a broken installation fails at start-up with an
     /// actionable message instead of deep inside the first tensor operation.
     /// </summary>
@@ -81,6 +161,7 @@ public static class TorchRuntime
         {
             // Touching any torch member runs the static constructor, which loads the native backend.
             _ = torch.CPU;
+            s_loaded = true;
         }
         catch (TypeInitializationException ex)
         {

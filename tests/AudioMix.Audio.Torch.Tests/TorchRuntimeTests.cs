@@ -72,3 +72,27 @@ public sealed class TorchRuntimeTests
         Assert.Equal(device.type, logMel.Compute(x).device_type);
     }
 }
+
+public sealed class TorchThreadLimitTests
+{
+    [Fact]
+    public void After_libtorch_loaded_the_calling_threads_limit_is_set_or_the_operators_value_is_kept()
+    {
+        TorchRuntime.EnsureLoaded();
+        Assert.True(TorchRuntime.IsNativeLoaded());
+
+        var outcome = TorchRuntime.LimitIntraOpThreads(1);
+
+        if (TorchRuntime.NativeGetEnv("OMP_NUM_THREADS") is { Length: > 0 } && outcome == TorchRuntime.ThreadLimit.SetByOperator)
+        {
+            return;
+        }
+
+        Assert.Equal(TorchRuntime.ThreadLimit.TooLate, outcome);
+        Assert.Equal(1, TorchSharp.torch.get_num_threads());
+    }
+
+    [Fact]
+    public void Zero_threads_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.LimitIntraOpThreads(0));
+}

@@ -1,8 +1,10 @@
+using AudioMix.Audio.Torch;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Compute;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 
@@ -17,6 +19,15 @@ public static class GrainsHostingExtensions
     /// </summary>
     public static ISiloBuilder AddAudioMixGrains(this ISiloBuilder silo)
     {
+        // One unit per core runs at a time (ComputeLimiter), so each gets one libtorch thread unless configured
+        // otherwise (AudioMix:Compute:TorchThreadsPerUnit; OMP_NUM_THREADS set by the operator wins).
+        var torchThreads = silo.Configuration.GetValue("AudioMix:Compute:TorchThreadsPerUnit", 1);
+        if (torchThreads < 1)
+        {
+            throw new ArgumentException($"AudioMix:Compute:TorchThreadsPerUnit must be at least 1 (got {torchThreads}).");
+        }
+
+        TorchRuntime.LimitIntraOpThreads(torchThreads);
         silo.AddBlobGrainStorage(StorageNames.GrainState);
         silo.AddStartupTask<ResumeJobsStartupTask>();
         var services = silo.Services;
