@@ -70,6 +70,7 @@ public sealed class CaptionMixPanelTests : IAsyncDisposable
         Assert.Equal([("cjob", 0, "A dog barks as rain drums on a roof.")], _ctx.JobService.CaptionEdits);
         cut.WaitForAssertion(() => Assert.Contains("Edited; merged caption was “A dog barks while rain falls on a roof.”", cut.Find("[data-testid=caption-original]").TextContent, StringComparison.Ordinal));
         Assert.Equal("A dog barks as rain drums on a roof.", _ctx.JobService.Outputs["cjob"][0].Caption);
+        cut.WaitForAssertion(() => Assert.Equal("“A dog barks as rain drums on a roof.”", cut.FindAll("[data-testid=caption-merged]")[0].TextContent.Trim()));
     }
 
     [Fact]
