@@ -44,16 +44,6 @@ public sealed class MapssScorer
     {
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(outputs);
-        if (references.Count < 2)
-        {
-            throw new ArgumentException($"MAPSS needs at least 2 reference sources (got {references.Count}).", nameof(references));
-        }
-
-        if (outputs.Count != references.Count)
-        {
-            throw new ArgumentException($"Got {references.Count} references but {outputs.Count} outputs; output i must estimate reference i.", nameof(outputs));
-        }
-
         var refs = references.Select(MapssPreprocessing.ToMono16k).ToArray();
         var outs = outputs.Select(MapssPreprocessing.ToMono16k).ToArray();
         return ScoreConditioned(refs, outs);
@@ -62,6 +52,16 @@ public sealed class MapssScorer
     /// <summary>Scores mono 16 kHz signals (validation, loudness normalisation, banks, encoder, manifolds).</summary>
     internal MapssResult ScoreConditioned(float[][] refs, float[][] outs)
     {
+        if (refs.Length < 2)
+        {
+            throw new ArgumentException($"MAPSS needs at least 2 reference sources (got {refs.Length}).", nameof(refs));
+        }
+
+        if (outs.Length != refs.Length)
+        {
+            throw new ArgumentException($"Got {refs.Length} references but {outs.Length} outputs; output i must estimate reference i.", nameof(outs));
+        }
+
         var all = refs.Concat(outs).ToArray();
         var length = all.Min(s => s.Length);
         if (all.Any(s => s.Length != length))

@@ -34,7 +34,7 @@ internal static class Signals
         return y;
     }
 
-    public static float[] Source1(int length = Length) => Tone(180, 2.5, 6, 1, length);
+    public static float[] Source1(int length = Length) => Tone(180, 2.5, 40, 1, length);
 
     public static float[] Source2(int length = Length) => Tone(410, 3.5, 3, 2, length);
 
