@@ -23,6 +23,7 @@ public static class GrainsHostingExtensions
         services.AddSingleton(_ => new ComputeLimiter());
         services.AddSingleton<BlobAudio>();
         services.AddSingleton<IJobOperation, MixupOperation>();
+        services.AddSingleton<IJobOperation, ScoreOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }

@@ -12,6 +12,7 @@ internal static class RecipeOperations
     public static IReadOnlyList<RecipeOperation> All { get; } =
     [
         new("mixup", "Mixup (Zhang et al. 2018): pairs mixed with λ ~ Beta(α, α), soft labels", "{}"),
+        new("score", "MAPSS perceptual scores (PS/PM per 20 ms frame) of estimates vs references, grouped by metadata group/role/source", """{"encoder": "raw", "device": "cpu"}"""),
     ];
 
     public static RecipeOperation? Find(string name) => All.FirstOrDefault(o => o.Name == name);
