@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AudioMix.Audio;
 using AudioMix.Audio.Augmentation;
 using AudioMix.Scoring.Banks;
+using AudioMix.Scoring.Dsp;
 using AudioMix.Scoring.Encoders;
 using AudioMix.Scoring.Manifold;
 using TorchSharp;
@@ -183,13 +184,16 @@ public sealed class MapssScorer
                 signals[start + i].CopyTo(flat, i * length);
             }
 
-            var batch = tensor(flat, [count, length], dtype: ScalarType.Float32).to(_encoder.Device);
-            var hidden = _encoder.Encode(batch);
-            var encoderFrames = hidden.shape[1];
+            kept.Add(NoCollection.Run(() =>
+            {
+                var batch = tensor(flat, [count, length], dtype: ScalarType.Float32).to(_encoder.Device);
+                var hidden = _encoder.Encode(batch);
+                var encoderFrames = hidden.shape[1];
 
-            // Fixed grid: energy frame j reads encoder frame min(j, T − 1) (spec §5.3 recommendation).
-            var index = tensor(validFrames.Select(j => Math.Min(j, encoderFrames - 1)).ToArray(), device: hidden.device);
-            kept.Add(hidden.index_select(1, index).to(ScalarType.Float32).MoveToOuterDisposeScope());
+                // Fixed grid: energy frame j reads encoder frame min(j, T − 1) (spec §5.3 recommendation).
+                var index = tensor(validFrames.Select(j => Math.Min(j, encoderFrames - 1)).ToArray(), device: hidden.device);
+                return hidden.index_select(1, index).to(ScalarType.Float32).MoveToOuterDisposeScope();
+            }));
         }
 
         return cat(kept, 0);
@@ -215,31 +219,57 @@ public sealed class MapssScorer
 
             for (var start = 0; start < members.Length; start += _options.FramesPerBatch)
             {
-                using var chunkScope = NewDisposeScope();
                 var chunk = members.Skip(start).Take(_options.FramesPerBatch).ToArray();
+                NoCollection.Run(() => ScoreChunk(metric, embeddings, chunk, active, layout, scores));
+            }
+        }
+    }
+
+    private int ScoreChunk(Metric metric, Tensor[] embeddings, (int frame, int position, int[] active)[] chunk, int[] active, List<SourceLayout> layout, double[][][] scores)
+    {
+        using var chunkScope = NewDisposeScope();
+        {
+            {
                 var device = embeddings[active[0]].device;
                 var positions = tensor(chunk.Select(c => (long)c.position).ToArray(), device: device);
                 var cloud = cat(active.Select(s => embeddings[s].index_select(1, positions).transpose(0, 1)).ToArray(), 1)
                     .to(ScalarType.Float64);
                 var map = DiffusionMap.Compute(cloud, _options.Alpha, _options.EigenvalueCutoff);
-                var measures = metric == Metric.Separation
-                    ? MapssMeasures.Separation(map, layout, _options.Delta)
-                    : MapssMeasures.Match(map, layout, _options.Delta);
-                var column = metric == Metric.Separation ? 0 : 3;
-                for (var a = 0; a < active.Length; a++)
+
+                // Frames retaining the same number of coordinates are scored together: the measures then need no
+                // zero-padding to the chunk's largest L (which costs more than it saves on CPU).
+                var retained = map.Retained.cpu().data<long>().ToArray();
+                foreach (var sameL in Enumerable.Range(0, chunk.Length).GroupBy(i => retained[i]))
                 {
-                    var values = new[] { measures[a].Score, measures[a].Bias, measures[a].Prob }
-                        .Select(t => t.cpu().data<double>().ToArray()).ToArray();
-                    for (var k = 0; k < 3; k++)
+                    var rows = sameL.ToArray();
+                    var index = tensor(rows.Select(i => (long)i).ToArray(), device: device);
+                    var part = new DiffusionMap.Result(
+                        map.Coordinates.index_select(0, index),
+                        map.Eigenvalues.index_select(0, index),
+                        map.TopEigenvalue.index_select(0, index),
+                        map.Retained.index_select(0, index),
+                        map.Epsilon.index_select(0, index));
+                    var measures = metric == Metric.Separation
+                        ? MapssMeasures.Separation(part, layout, _options.Delta)
+                        : MapssMeasures.Match(part, layout, _options.Delta);
+                    var column = metric == Metric.Separation ? 0 : 3;
+                    for (var a = 0; a < active.Length; a++)
                     {
-                        for (var c = 0; c < chunk.Length; c++)
+                        var values = new[] { measures[a].Score, measures[a].Bias, measures[a].Prob }
+                            .Select(t => t.cpu().data<double>().ToArray()).ToArray();
+                        for (var k = 0; k < 3; k++)
                         {
-                            scores[column + k][active[a]][chunk[c].frame] = values[k][c];
+                            for (var c = 0; c < rows.Length; c++)
+                            {
+                                scores[column + k][active[a]][chunk[rows[c]].frame] = values[k][c];
+                            }
                         }
                     }
                 }
             }
         }
+
+        return 0;
     }
 
     private static double NanMean(double[] values)

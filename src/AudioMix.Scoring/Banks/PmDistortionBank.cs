@@ -15,6 +15,8 @@ namespace AudioMix.Scoring.Banks;
 internal static class PmDistortionBank
 {
     private const int Frame = MapssPreprocessing.FrameLength;
+    private static readonly double[] Semitones = [-4, -2, 2, 4];
+    private static readonly double[] VibratoScales = [1.0, 1.3, 1.6];
 
     /// <summary>The bank's global analysis of one reference.</summary>
     /// <param name="Notches">Notch centres (Hz), at most 20.</param>
@@ -119,34 +121,35 @@ internal static class PmDistortionBank
         var pitchOffset = notchCount + 5 + 4 + 24 + 4 + 4;
         var clipOffset = pitchOffset + 4 + plan.LowPass.Length + plan.HighPass.Length;
         var vibratoOffset = clipOffset + 3;
-        using (NewDisposeScope())
+        NoCollection.Run(() =>
         {
+            using var spectralScope = NewDisposeScope();
             var frameTensor = tensor(x, dtype: ScalarType.Float64).reshape(frames, Frame);
             for (var i = 0; i < notchCount; i++)
             {
                 Scatter(outputs[i], BankMath.Rows(SpectralOps.Notch(frameTensor, plan.Notches[i], 60, BankMath.Fs)));
             }
 
-            var semitones = new double[] { -4, -2, 2, 4 };
-            for (var i = 0; i < semitones.Length; i++)
+            for (var i = 0; i < Semitones.Length; i++)
             {
-                Scatter(outputs[pitchOffset + i], BankMath.Rows(SpectralOps.PitchShift(frameTensor, semitones[i], 160)));
+                Scatter(outputs[pitchOffset + i], BankMath.Rows(SpectralOps.PitchShift(frameTensor, Semitones[i], 160)));
             }
 
-            var vibrato = new[] { 1.0, 1.3, 1.6 };
-            for (var i = 0; i < vibrato.Length; i++)
+            for (var i = 0; i < VibratoScales.Length; i++)
             {
                 var rates = new double[frames];
                 for (var f = 0; f < frames; f++)
                 {
                     var baseDepth = 0.03 * aRms[f] / aPk[f];
-                    rates[f] = 1 + Math.Clamp(baseDepth * vibrato[i], 0.01, 0.05);
+                    rates[f] = 1 + Math.Clamp(baseDepth * VibratoScales[i], 0.01, 0.05);
                 }
 
                 var (stretched, _) = SpectralOps.TimeStretch(frameTensor, rates, 160);
                 Scatter(outputs[vibratoOffset + i], BankMath.Rows(SpectralOps.FixLength(stretched, Frame)));
             }
-        }
+
+            return 0;
+        });
 
         var t = new double[Frame];
         for (var k = 0; k < Frame; k++)
