@@ -22,6 +22,7 @@ internal static class AudioMixCommand
             ConvertCommand.Create(console),
             BeatsCommand.Create(console),
             BeatMixupCommand.Create(console),
+            ScoreCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
             CaptionMixCommand.Create(console),

@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "beats")
     return;
 }
 
+if (args.Length > 0 && args[0] == "mapss")
+{
+    MapssBenchmarks.Run(args.Length > 1 && int.TryParse(args[1], out var mapssSeconds) ? mapssSeconds : 10);
+    return;
+}
+
 var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 300;
 Console.WriteLine($"AudioMix benchmarks — input: {seconds} s of 44.1 kHz stereo PCM16 noise+tones, median of {BenchmarkHarness.Repeats} runs after a warm-up");
 Console.WriteLine();

@@ -37,6 +37,7 @@ public static class GrainsHostingExtensions
         services.AddCaptionMix(silo.Configuration);
         services.AddSingleton<BeatAnalysisCache>();
         services.AddSingleton<IJobOperation, BeatSyncMixupOperation>();
+        services.AddSingleton<IJobOperation, ScoreOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }

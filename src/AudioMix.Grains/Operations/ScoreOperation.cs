@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AudioMix.Audio;
+using AudioMix.Grains.Audio;
+using AudioMix.Grains.Jobs;
+using AudioMix.Scoring;
+using AudioMix.Storage;
+
+namespace AudioMix.Grains.Operations;
+
+/// <summary>
+/// MAPSS perceptual scoring (Ivry, Cornell &amp; Watanabe 2025) of uploaded separation results: Perceptual Separation
+/// (PS) and Perceptual Match (PM) per source and per 20 ms frame, computed by <see cref="MapssScorer"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Grouping.</b> Items are grouped by these fields of their audiofolder metadata row
+/// (<see cref="DatasetItem.Metadata"/>): <c>"group"</c> (the mixture id; one unit per group), <c>"role"</c>
+/// (<c>"reference"</c> or <c>"estimate"</c>) and <c>"source"</c> (the source name, e.g. "vocals"). A group needs at
+/// least two sources, and every source exactly one reference and one estimate; estimate i is scored against the
+/// reference of the same source (no permutation solving). Items without these fields are ignored. Example
+/// metadata.jsonl line: <c>{"file_name": "s1_vocals_est.wav", "group": "s1", "role": "estimate", "source": "vocals"}</c>.</para>
+/// <para><b>Parameters.</b> <c>encoder</c>: "raw" (default) or "torchscript"; <c>encoderPath</c>: the TorchScript file
+/// on the silo host (required for "torchscript"); <c>layer</c> (2); <c>device</c>: "cpu" (default), "cuda" or "auto";
+/// <c>minPs</c>, <c>minPm</c>: optional quality thresholds on the mean scores; <c>gate</c>: "flag" (default: record the
+/// verdict in provenance) or "drop" (also mark the unit rejected so manifests leave it out). The bank seed is the
+/// job's op seed.</para>
+/// <para><b>Outputs.</b> Per unit: each estimate as an audio asset named by its source (so the manifest has one line per
+/// estimate carrying the scores), a <c>scores</c> JSON asset with the frame-level PS/PM, error radii and 95 %
+/// half-widths (<see cref="MapssJson"/>), and metrics <c>ps.&lt;source&gt;</c> / <c>pm.&lt;source&gt;</c> (means over scored
+/// frames; the paper's PS pooling of its Appendix B.4 is not available).</para>
+/// </remarks>
+public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
+{
+    /// <summary>The recipe name.</summary>
+    public const string OpName = "score";
+
+    /// <summary>The op name used in recipes.</summary>
+    public string Name => OpName;
+
+    /// <summary>Checks the parameters.</summary>
+    public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson);
+
+    /// <summary>One unit per metadata group (see the class remarks); the plan lists each source's reference and estimate.</summary>
+    /// <exception cref="ArgumentException">No group, or a group with fewer than two sources or a missing/duplicate role.</exception>
+    public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
+    {
+        Read(parametersJson);
+        var tagged = items
+            .Select(i => (Item: i, Group: Field(i, "group"), Role: Field(i, "role"), Source: Field(i, "source")))
+            .Where(t => t.Group is not null && t.Role is not null && t.Source is not null)
+            .ToArray();
+        if (tagged.Length == 0)
+        {
+            throw new ArgumentException($"{OpName}: no item has the metadata fields \"group\", \"role\" and \"source\" that pair references with estimates.");
+        }
+
+        var units = new List<PlannedUnit>();
+        foreach (var group in tagged.GroupBy(t => t.Group!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var sources = new List<ScoreSource>();
+            foreach (var source in group.GroupBy(t => t.Source!, StringComparer.Ordinal).OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var refs = source.Where(t => t.Role == "reference").ToArray();
+                var ests = source.Where(t => t.Role == "estimate").ToArray();
+                if (refs.Length != 1 || ests.Length != 1 || source.Count() != 2)
+                {
+                    throw new ArgumentException(
+                        $"{OpName}: group '{group.Key}', source '{source.Key}' needs exactly one \"reference\" and one \"estimate\" item " +
+                        $"(found {refs.Length} reference, {ests.Length} estimate, {source.Count() - refs.Length - ests.Length} with another role).");
+                }
+
+                sources.Add(new ScoreSource(source.Key, refs[0].Item.ItemId, ests[0].Item.ItemId));
+            }
+
+            if (sources.Count < 2)
+            {
+                throw new ArgumentException($"{OpName}: group '{group.Key}' has {sources.Count} source; MAPSS needs at least 2.");
+            }
+
+            var plan = new ScorePlan(group.Key, sources, seed);
+            units.Add(new PlannedUnit(firstIndex + units.Count, OpName, JsonSerializer.Serialize(plan, ScoreJson.Default.ScorePlan)));
+        }
+
+        return units;
+    }
+
+    /// <summary>Reads the group's audio, scores it, writes the estimate and score assets.</summary>
+    public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(unit);
+        var p = Read(context.ParametersJson);
+        var plan = JsonSerializer.Deserialize(unit.PlanJson, ScoreJson.Default.ScorePlan)
+            ?? throw new InvalidOperationException($"Unit {unit.Index} has no score plan.");
+
+        var references = new List<AudioBuffer>();
+        var estimates = new List<AudioBuffer>();
+        foreach (var source in plan.Sources)
+        {
+            var reference = Item(context, source.Reference);
+            var estimate = Item(context, source.Estimate);
+            references.Add(await audio.ReadAsync(reference.BlobKey, reference.FileName, cancellationToken).ConfigureAwait(false));
+            estimates.Add(await audio.ReadAsync(estimate.BlobKey, estimate.FileName, cancellationToken).ConfigureAwait(false));
+        }
+
+        // Synchronous compute (TorchSharp scopes never span an await); the job grain already runs this in ComputeLimiter.
+        MapssResult result;
+        using (var encoder = MapssEncoders.Create(p.Encoder == "raw" ? "raw" : "torchscript:" + p.EncoderPath, p.Device, p.Layer))
+        {
+            result = new MapssScorer(encoder, new MapssOptions { Seed = plan.Seed, TrimToShortest = true }).Score(references, estimates);
+        }
+
+        var names = plan.Sources.Select(s => s.Source).ToArray();
+        var assets = new List<OutputAsset>();
+        for (var s = 0; s < names.Length; s++)
+        {
+            var key = JobKeys.Asset(context.JobId, unit.Index, names[s], "wav");
+            await audio.WriteWavAsync(key, estimates[s], context.SampleFormat, cancellationToken).ConfigureAwait(false);
+            assets.Add(new OutputAsset(names[s], key, "audio/wav", estimates[s].Duration));
+        }
+
+        var scoresKey = JobKeys.Asset(context.JobId, unit.Index, "scores", "json");
+        var json = MapssJson.Build(result, names, includeIntervals: true);
+        json["group"] = plan.Group;
+        using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString())))
+        {
+            await audio.Store.WriteAsync(scoresKey, stream, new BlobWriteOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        assets.Add(new OutputAsset("scores", scoresKey, "application/json", 0));
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var failures = new JsonArray();
+        for (var s = 0; s < names.Length; s++)
+        {
+            var scores = result.Sources[s];
+            metrics["ps." + names[s]] = scores.MeanPs;
+            metrics["pm." + names[s]] = scores.MeanPm;
+            if (p.MinPs is { } minPs && !(scores.MeanPs >= minPs))
+            {
+                failures.Add($"ps.{names[s]} {Format(scores.MeanPs)} < {Format(minPs)}");
+            }
+
+            if (p.MinPm is { } minPm && !(scores.MeanPm >= minPm))
+            {
+                failures.Add($"pm.{names[s]} {Format(scores.MeanPm)} < {Format(minPm)}");
+            }
+        }
+
+        var gated = p.MinPs is not null || p.MinPm is not null;
+        var passed = failures.Count == 0;
+        var provenance = new JsonObject
+        {
+            ["op"] = OpName,
+            ["seed"] = plan.Seed,
+            ["unit"] = unit.Index,
+            ["group"] = plan.Group,
+            ["encoder"] = result.Encoder,
+            ["frames"] = result.FrameCount,
+            ["frameRate"] = MapssResult.FrameRate,
+            ["sources"] = new JsonArray(plan.Sources.Select((source, s) => (JsonNode)new JsonObject
+            {
+                ["source"] = source.Source,
+                ["reference"] = Describe(Item(context, source.Reference)),
+                ["estimate"] = Describe(Item(context, source.Estimate)),
+                ["scoredFrames"] = result.Sources[s].ScoredFrames,
+            }).ToArray()),
+            ["gains"] = new JsonArray(plan.Sources.Select(_ => (JsonNode)0.0).ToArray()),
+            ["offsets"] = new JsonArray(plan.Sources.Select(_ => (JsonNode)0.0).ToArray()),
+        };
+        if (gated)
+        {
+            provenance["gate"] = new JsonObject
+            {
+                ["mode"] = p.Gate,
+                ["minPs"] = p.MinPs,
+                ["minPm"] = p.MinPm,
+                ["passed"] = passed,
+                ["failures"] = failures,
+            };
+        }
+
+        var review = gated && !passed && p.Gate == "drop" ? ReviewState.Rejected : ReviewState.Pending;
+        var first = estimates[0];
+        return new JobOutput(
+            unit.Index, OpName, assets[0].Key, first.Duration, first.SampleRate, first.ChannelCount,
+            null, null, null, null, provenance.ToJsonString(), null, review, assets, metrics);
+    }
+
+    private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static JsonObject Describe(DatasetItem item) => new()
+    {
+        ["item"] = item.ItemId,
+        ["file"] = item.FileName,
+        ["blob"] = item.BlobKey,
+        ["sha256"] = item.ContentHash,
+    };
+
+    private static string? Field(DatasetItem item, string name)
+    {
+        if (item.Metadata is null || !item.Metadata.TryGetValue(name, out var json))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind switch
+            {
+                JsonValueKind.String => doc.RootElement.GetString(),
+                JsonValueKind.Number => doc.RootElement.GetRawText(),
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static DatasetItem Item(UnitContext context, string id) =>
+        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
+
+    private sealed record Parsed(string Encoder, string? EncoderPath, int Layer, string Device, double? MinPs, double? MinPm, string Gate);
+
+    private static Parsed Read(string json)
+    {
+        var p = OperationParameters.Parse(OpName, json).AllowOnly("encoder", "encoderPath", "layer", "device", "minPs", "minPm", "gate");
+        var encoder = p.Choice("encoder", "raw", "raw", "torchscript");
+        string? path = null;
+        using (var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json))
+        {
+            if (doc.RootElement.TryGetProperty("encoderPath", out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                path = value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ArgumentException($"{OpName}: 'encoderPath' must be a string.");
+            }
+        }
+
+        if (encoder == "torchscript" && string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException($"{OpName}: 'encoderPath' (a TorchScript file on the silo host) is required when 'encoder' is \"torchscript\".");
+        }
+
+        return new Parsed(
+            encoder,
+            path,
+            p.WholeNumber("layer", 2, 0, 64),
+            p.Choice("device", "cpu", "cpu", "cuda", "auto"),
+            p.OptionalNumber("minPs", 0, 1),
+            p.OptionalNumber("minPm", 0, 1),
+            p.Choice("gate", "flag", "flag", "drop"));
+    }
+}
+
+/// <summary>One scored source of a unit: its name and the reference and estimate item ids.</summary>
+internal sealed record ScoreSource(string Source, string Reference, string Estimate);
+
+/// <summary>The plan of one score unit: a metadata group, its sources, and the bank seed.</summary>
+internal sealed record ScorePlan(string Group, IReadOnlyList<ScoreSource> Sources, long Seed);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ScorePlan))]
+internal sealed partial class ScoreJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using AudioMix.Abstractions.Datasets;
+using AudioMix.Abstractions.Jobs;
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
+using AudioMix.Grains.Audio;
+using AudioMix.Grains.Jobs;
+using AudioMix.Grains.Tests.Infrastructure;
+
+namespace AudioMix.Grains.Tests;
+
+[Collection(ClusterGroup.Name)]
+public sealed class ScoreOperationTests(ClusterFixture fixture)
+{
+    private IClusterClient Client => fixture.Client;
+
+    /// <summary>A 1 s harmonic source with a syllable-like envelope.</summary>
+    private static AudioBuffer Source(double f0, int partials, double syllableHz)
+    {
+        var samples = new float[16000];
+        for (var k = 0; k < samples.Length; k++)
+        {
+            var t = k / 16000.0;
+            double v = 0;
+            for (var h = 1; h <= partials; h++)
+            {
+                v += Math.Sin(2 * Math.PI * f0 * h * t) / h;
+            }
+
+            samples[k] = (float)(0.2 * (0.55 + (0.45 * Math.Sin(2 * Math.PI * syllableHz * t))) * v);
+        }
+
+        return new AudioBuffer(16000, [samples]);
+    }
+
+    private async Task<DatasetItem> AddAsync(string datasetId, string name, AudioBuffer clip, string group, string role, string source)
+    {
+        var key = $"datasets/{datasetId}/items/{name}.wav";
+        await new BlobAudio(fixture.Store).WriteWavAsync(key, clip, WavSampleFormat.Float32, CancellationToken.None);
+        var bytes = await TestData.ReadAllAsync(fixture.Store, key);
+        var metadata = new Dictionary<string, string>
+        {
+            ["group"] = JsonSerializer.Serialize(group),
+            ["role"] = JsonSerializer.Serialize(role),
+            ["source"] = JsonSerializer.Serialize(source),
+        };
+        return new DatasetItem(name, name + ".wav", key, TestData.Sha256Hex(bytes), "wav/pcm_f32le", bytes.Length, clip.Duration, 16000, 1,
+            null, null, [], null, null, metadata);
+    }
+
+    [Fact]
+    public async Task Score_job_scores_each_group_writes_frame_scores_and_drops_groups_under_the_gate()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("score " + datasetId, DatasetKind.Sound);
+        var low = Source(180, 8, 2.5);
+        var high = Source(410, 3, 3.5);
+        var items = new List<DatasetItem>
+        {
+            await AddAsync(datasetId, "g1_bass_ref", low, "g1", "reference", "bass"),
+            await AddAsync(datasetId, "g1_lead_ref", high, "g1", "reference", "lead"),
+            await AddAsync(datasetId, "g1_bass_est", low, "g1", "estimate", "bass"),
+            await AddAsync(datasetId, "g1_lead_est", high, "g1", "estimate", "lead"),
+            // g2: the estimates are swapped, so PS collapses and the gate drops the unit.
+            await AddAsync(datasetId, "g2_bass_ref", low, "g2", "reference", "bass"),
+            await AddAsync(datasetId, "g2_lead_ref", high, "g2", "reference", "lead"),
+            await AddAsync(datasetId, "g2_bass_est", high, "g2", "estimate", "bass"),
+            await AddAsync(datasetId, "g2_lead_est", low, "g2", "estimate", "lead"),
+        };
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(items);
+
+        var jobId = TestData.NewKey("job");
+        var job = Client.GetGrain<IJobGrain>(jobId);
+        await job.StartAsync(new JobSpec(datasetId, 7, [new OperationSpec("score", """{"minPs": 0.5, "gate": "drop"}""")], new OutputSpec()));
+        var (status, _) = await TestData.WaitAsync(Client, jobId, TimeSpan.FromMinutes(4));
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(2, status.Total);
+        Assert.Equal(0, status.Failed);
+
+        var outputs = (await job.GetOutputsAsync(0, 10)).Items;
+        var good = outputs.Single(o => o.ProvenanceJson.Contains("\"group\":\"g1\"", StringComparison.Ordinal));
+        var bad = outputs.Single(o => o.ProvenanceJson.Contains("\"group\":\"g2\"", StringComparison.Ordinal));
+        Assert.Equal(ReviewState.Pending, good.Review);
+        Assert.Equal(ReviewState.Rejected, bad.Review);
+        Assert.True(good.Metrics!["ps.bass"] > 0.8 && good.Metrics["ps.lead"] > 0.8);
+        Assert.True(good.Metrics["pm.bass"] > 0.9 && good.Metrics["pm.lead"] > 0.9);
+        Assert.True(bad.Metrics!["ps.bass"] < 0.5);
+        using (var provenance = JsonDocument.Parse(bad.ProvenanceJson))
+        {
+            var gate = provenance.RootElement.GetProperty("gate");
+            Assert.False(gate.GetProperty("passed").GetBoolean());
+            Assert.Contains("ps.bass", gate.GetProperty("failures")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        // Assets: each estimate as audio, plus the frame-level scores as JSON.
+        Assert.Equal(["bass", "lead", "scores"], good.Assets!.Select(a => a.Name));
+        var scoresAsset = good.Assets!.Single(a => a.Name == "scores");
+        Assert.Equal("application/json", scoresAsset.ContentType);
+        Assert.Equal(JobKeys.Asset(jobId, good.Index, "scores", "json"), scoresAsset.Key);
+        using (var scores = JsonDocument.Parse(await TestData.ReadAllAsync(fixture.Store, scoresAsset.Key)))
+        {
+            var sources = scores.RootElement.GetProperty("sources").EnumerateArray().ToArray();
+            Assert.Equal(["bass", "lead"], sources.Select(s => s.GetProperty("source").GetString()));
+            var frames = sources[0].GetProperty("frames").EnumerateArray().ToArray();
+            Assert.Equal(49, frames.Length);
+            Assert.Equal(0.02, frames[1].GetProperty("t").GetDouble(), 9);
+            Assert.Equal(good.Metrics["ps.bass"], sources[0].GetProperty("ps").GetDouble(), 5);
+        }
+
+        // The manifest keeps only the passing group: one line per estimate, with the scores as metrics.
+        var manifest = System.Text.Encoding.UTF8.GetString(await TestData.ReadAllAsync(fixture.Store, status.ManifestKey!));
+        var lines = manifest.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("bass", first.RootElement.GetProperty("asset").GetString());
+        Assert.True(first.RootElement.GetProperty("metrics").GetProperty("pm.lead").GetDouble() > 0.9);
+        Assert.EndsWith(".json", first.RootElement.GetProperty("files").GetProperty("scores").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Score_job_without_grouping_metadata_fails_with_a_clear_error()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await TestData.CreateDatasetAsync(Client, fixture.Store, datasetId, count: 2);
+        var jobId = TestData.NewKey("job");
+        await Client.GetGrain<IJobGrain>(jobId).StartAsync(new JobSpec(datasetId, 1, [new OperationSpec("score", "{}")], new OutputSpec()));
+        var (status, _) = await TestData.WaitAsync(Client, jobId);
+        Assert.Equal(JobState.Failed, status.State);
+        Assert.Contains("\"group\"", status.Error, StringComparison.Ordinal);
+    }
+}
