@@ -23,6 +23,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton(_ => new ComputeLimiter());
         services.AddSingleton<BlobAudio>();
         services.AddSingleton<IJobOperation, MixupOperation>();
+        services.AddSingleton<IJobOperation, SeparateOperation>();
+        services.AddSingleton<IJobOperation, SegmentVocalsOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }
