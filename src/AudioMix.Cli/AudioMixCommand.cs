@@ -21,6 +21,7 @@ internal static class AudioMixCommand
             InfoCommand.Create(console),
             ConvertCommand.Create(console),
             BeatsCommand.Create(console),
+            SeparateCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
         };
