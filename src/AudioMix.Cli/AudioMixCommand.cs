@@ -23,6 +23,7 @@ internal static class AudioMixCommand
             BeatsCommand.Create(console),
             BeatMixupCommand.Create(console),
             ScoreCommand.Create(console),
+            SeparateCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
             CaptionMixCommand.Create(console),

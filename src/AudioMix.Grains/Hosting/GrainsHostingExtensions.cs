@@ -38,6 +38,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton<BeatAnalysisCache>();
         services.AddSingleton<IJobOperation, BeatSyncMixupOperation>();
         services.AddSingleton<IJobOperation, ScoreOperation>();
+        services.AddSingleton<IJobOperation, SeparateOperation>();
+        services.AddSingleton<IJobOperation, SegmentVocalsOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }

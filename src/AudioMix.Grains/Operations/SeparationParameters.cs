@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using AudioMix.Audio;
+using AudioMix.Audio.Torch;
+using AudioMix.Separation;
+
+namespace AudioMix.Grains.Operations;
+
+/// <summary>
+/// The separator parameters shared by <c>separate</c> and <c>segment_vocals</c>: <c>method</c> (hpss | repet-sim |
+/// midside), STFT size and hop, Wiener passes, and each method's own settings (see the options records in
+/// AudioMix.Separation for meanings and defaults). Unknown names are errors.
+/// </summary>
+internal static class SeparationParameters
+{
+    public static readonly string[] Names =
+    [
+        "method", "fftSize", "hopLength", "wienerIterations", "wienerWindowSeconds",
+        "harmonicKernelSeconds", "percussiveKernelHz", "power", "margin",
+        "similarityThreshold", "minDistanceSeconds", "maxRepeatingFrames", "highPassHz", "searchWindowSeconds", "smoothingSeconds",
+    ];
+
+    /// <summary>A factory for the configured separator (validated now, created per unit: separators are not thread-safe).</summary>
+    public static Func<ISeparator> Read(OperationParameters p, string defaultMethod)
+    {
+        var method = p.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods]);
+        var fft = p.WholeNumber("fftSize", method == "hpss" ? new HpssOptions().FftSize : 2048, 256, 16384);
+        var hop = p.WholeNumber("hopLength", fft / 4, 64, fft / 2);
+        var wiener = p.WholeNumber("wienerIterations", 0, 0, 3);
+        var wienerWindow = p.Number("wienerWindowSeconds", 1.0, 0.05, 10);
+
+        // Options are validated here so a bad recipe fails at submission, not at the first unit.
+        try
+        {
+            switch (method)
+            {
+                case "hpss":
+                    var hpss = new HpssOptions(
+                        fft, hop, p.Number("harmonicKernelSeconds", new HpssOptions().HarmonicKernelSeconds, 0.01, 5),
+                        p.Number("percussiveKernelHz", new HpssOptions().PercussiveKernelHz, 10, 5000),
+                        p.Number("power", 2, 0.5, 20), p.Number("margin", 1, 1, 10), false, wiener, wienerWindow);
+                    SeparatorFactory.Hpss(hpss).Dispose();
+                    return () => SeparatorFactory.Hpss(hpss, Device());
+                case "repet-sim":
+                    var repet = new RepetSimOptions(
+                        fft, hop, p.Number("similarityThreshold", 0, -1, 1), p.Number("minDistanceSeconds", 1, 0.05, 30),
+                        p.WholeNumber("maxRepeatingFrames", 100, 1, 1000), p.Number("highPassHz", 100, 0, 2000),
+                        p.Number("searchWindowSeconds", 10, 1, 120), wiener, wienerWindow);
+                    SeparatorFactory.RepetSim(repet).Dispose();
+                    return () => SeparatorFactory.RepetSim(repet, Device());
+                default:
+                    var midside = new MidSideOptions(fft, hop, p.Number("power", 2, 0.5, 20), p.Number("smoothingSeconds", 0.05, 0, 2), wiener, wienerWindow);
+                    SeparatorFactory.MidSide(midside).Dispose();
+                    return () => SeparatorFactory.MidSide(midside, Device());
+            }
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new ArgumentException($"{method}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>"auto": CUDA where this silo has it, else CPU (the TorchSharp backend is chosen at build time).</summary>
+    private static TorchSharp.torch.Device Device() => TorchRuntime.ResolveDevice("auto");
+
+    /// <summary>The separator's method and parameters as provenance.</summary>
+    public static JsonObject Describe(ISeparator separator)
+    {
+        var parameters = new JsonObject();
+        foreach (var (name, value) in separator.Parameters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            parameters[name] = value switch
+            {
+                int i => i,
+                double d => d,
+                _ => value.ToString(),
+            };
+        }
+
+        return new JsonObject { ["method"] = separator.Method, ["parameters"] = parameters, ["stems"] = new JsonArray([.. separator.StemNames.Select(s => (JsonNode)s)]) };
+    }
+
+    /// <summary>Separates <paramref name="mixture"/> block by block, writing each stem as a WAV blob as it is produced.</summary>
+    public static async Task<IReadOnlyDictionary<string, AudioBuffer>> SeparateAsync(
+        ISeparator separator, AudioBuffer mixture, CancellationToken cancellationToken)
+    {
+        // Stems of one dataset item are kept as buffers (the item itself already is one); long-file streaming to
+        // disk is the CLI's path.
+        var parts = new Dictionary<string, List<AudioBuffer>>(StringComparer.Ordinal);
+        await Task.Run(() => separator.Separate(
+            Blocks(mixture),
+            (stem, block) =>
+            {
+                if (!parts.TryGetValue(stem, out var list))
+                {
+                    parts[stem] = list = [];
+                }
+
+                list.Add(block);
+            },
+            cancellationToken), cancellationToken).ConfigureAwait(false);
+        return parts.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value, mixture.SampleRate, mixture.ChannelCount), StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<AudioBuffer> Blocks(AudioBuffer audio)
+    {
+        const int Block = 1 << 16;
+        for (var at = 0; at < audio.Frames; at += Block)
+        {
+            yield return audio.Slice(at, Math.Min(Block, audio.Frames - at));
+        }
+    }
+
+    private static AudioBuffer Concatenate(List<AudioBuffer> parts, int rate, int channels)
+    {
+        var result = AudioBuffer.Silence(rate, channels, parts.Sum(p => p.Frames));
+        var at = 0;
+        foreach (var part in parts)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                part.Channels[c].CopyTo(result.Channels[c], at);
+            }
+
+            at += part.Frames;
+        }
+
+        return result;
+    }
+}
+
+/// <summary>The plan of one separation unit: the item it separates.</summary>
+internal sealed record SeparationPlan(string Item);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(SeparationPlan))]
+internal sealed partial class SeparationJson : System.Text.Json.Serialization.JsonSerializerContext;

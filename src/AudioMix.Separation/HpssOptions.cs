@@ -1,0 +1,76 @@
+namespace AudioMix.Separation;
+
+/// <summary>
+/// Harmonic/percussive separation by median filtering (Fitzgerald, DAFx 2010) with Driedger, Müller &amp; Disch's
+/// separation margin (ISMIR 2014). Kernel lengths are physical (seconds, Hz) so they mean the same at any sample
+/// rate; the defaults are Driedger et al.'s: a 0.2 s horizontal (time) and a 500 Hz vertical (frequency) median.
+/// </summary>
+/// <param name="FftSize">STFT length (2048 ≈ 46 ms at 44.1 kHz, librosa's HPSS default).</param>
+/// <param name="HopLength">Samples between frames (FftSize/4).</param>
+/// <param name="HarmonicKernelSeconds">Length of the median along time that enhances sustained (harmonic) partials.</param>
+/// <param name="PercussiveKernelHz">Length of the median along frequency that enhances broadband (percussive) onsets.</param>
+/// <param name="Power">Soft-mask exponent p in Hᵖ ÷ (Hᵖ + Pᵖ): 2 is the Wiener-like mask, larger is harder.</param>
+/// <param name="Margin">Driedger's β ≥ 1: a bin is percussive only where P ≥ β·H, harmonic only where H ≥ β·P.</param>
+/// <param name="ResidualStem">With β &gt; 1, output what neither mask claims as a third "residual" stem; otherwise it is split evenly between the two.</param>
+/// <param name="WienerIterations">Multichannel Wiener refinement passes over the masked estimates (0 = masks only).</param>
+/// <param name="WienerWindowSeconds">Half-width of the window over which the Wiener filter's spatial covariances are averaged.</param>
+public sealed record HpssOptions(
+    int FftSize = 2048,
+    int HopLength = 512,
+    double HarmonicKernelSeconds = 0.2,
+    double PercussiveKernelHz = 500,
+    double Power = 2.0,
+    double Margin = 1.0,
+    bool ResidualStem = false,
+    int WienerIterations = 0,
+    double WienerWindowSeconds = 1.0)
+{
+    internal void Validate()
+    {
+        Check.Fft(FftSize, HopLength);
+        Check.Positive(HarmonicKernelSeconds, nameof(HarmonicKernelSeconds), 60);
+        Check.Positive(PercussiveKernelHz, nameof(PercussiveKernelHz), 20000);
+        Check.Positive(Power, nameof(Power), 100);
+        if (!double.IsFinite(Margin) || Margin < 1 || Margin > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Margin), Margin, "Margin must be between 1 and 100 (1 = Fitzgerald's masks).");
+        }
+
+        Check.Wiener(WienerIterations, WienerWindowSeconds);
+    }
+}
+
+/// <summary>Shared parameter checks with messages naming the parameter.</summary>
+internal static class Check
+{
+    public static void Fft(int fftSize, int hopLength)
+    {
+        if (fftSize < 16 || fftSize > 65536)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fftSize), fftSize, "FFT size must be between 16 and 65536.");
+        }
+
+        if (hopLength < 1 || hopLength > fftSize / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hopLength), hopLength, "Hop length must be between 1 and half the FFT size (the Hann overlap-add needs ≥ 50% overlap).");
+        }
+    }
+
+    public static void Positive(double value, string name, double max)
+    {
+        if (!double.IsFinite(value) || value <= 0 || value > max)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than 0 and at most {max}.");
+        }
+    }
+
+    public static void Wiener(int iterations, double windowSeconds)
+    {
+        if (iterations is < 0 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "WienerIterations must be between 0 and 10.");
+        }
+
+        Positive(windowSeconds, "WienerWindowSeconds", 60);
+    }
+}

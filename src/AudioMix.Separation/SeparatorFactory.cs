@@ -1,0 +1,58 @@
+using AudioMix.Separation.Models;
+using AudioMix.Separation.Spectral;
+using TorchSharp;
+
+namespace AudioMix.Separation;
+
+/// <summary>Creates separators by method name, for the CLI and the job ops.</summary>
+public static class SeparatorFactory
+{
+    /// <summary>The built-in (weight-free) methods.</summary>
+    public static IReadOnlyList<string> BuiltInMethods { get; } = ["hpss", "repet-sim", "midside"];
+
+    /// <summary>Harmonic/percussive separation (stems "percussive", "harmonic"[, "residual"]).</summary>
+    public static ISeparator Hpss(HpssOptions? options = null, torch.Device? device = null) => new HpssSeparator(options ?? new HpssOptions(), device);
+
+    /// <summary>REPET-SIM (stems "vocals", "accompaniment").</summary>
+    public static ISeparator RepetSim(RepetSimOptions? options = null, torch.Device? device = null) => new RepetSimSeparator(options ?? new RepetSimOptions(), device);
+
+    /// <summary>Stereo centre extraction (stems "centre", "sides").</summary>
+    public static ISeparator MidSide(MidSideOptions? options = null, torch.Device? device = null) => new MidSideSeparator(options ?? new MidSideOptions(), device);
+
+    /// <summary>A TorchScript separator model file (see <see cref="TorchScriptSeparator"/>).</summary>
+    public static ISeparator Model(string path, TorchScriptOptions? options = null, torch.Device? device = null) =>
+        new TorchScriptSeparator(path, options ?? new TorchScriptOptions(), device);
+
+    /// <summary>
+    /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>midside</c> (default options) or
+    /// <c>model:PATH</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown method or missing model path.</exception>
+    public static ISeparator Create(string method, torch.Device? device = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        if (method.StartsWith("model:", StringComparison.Ordinal))
+        {
+            var path = method["model:".Length..];
+            return path.Length == 0 ? throw new ArgumentException("model: needs a path to a TorchScript file (model:PATH).", nameof(method)) : Model(path, device: device);
+        }
+
+        return method switch
+        {
+            "hpss" => Hpss(device: device),
+            "repet-sim" => RepetSim(device: device),
+            "midside" => MidSide(device: device),
+            _ => throw new ArgumentException($"Unknown separation method '{method}'. Use hpss, repet-sim, midside or model:PATH.", nameof(method)),
+        };
+    }
+
+    /// <summary>The stem that carries the voice for a separator (for vocal-activity detection).</summary>
+    public static string VocalStem(ISeparator separator)
+    {
+        ArgumentNullException.ThrowIfNull(separator);
+        return separator.StemNames.Contains("vocals") ? "vocals"
+            : separator.StemNames.Contains("centre") ? "centre"
+            : separator.StemNames.Contains("harmonic") ? "harmonic"
+            : separator.StemNames[0];
+    }
+}

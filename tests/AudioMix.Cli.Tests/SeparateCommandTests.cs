@@ -1,0 +1,107 @@
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
+
+namespace AudioMix.Cli.Tests;
+
+public sealed class SeparateCommandTests : IDisposable
+{
+    private const int Rate = 22050;
+    private readonly string _folder = Directory.CreateTempSubdirectory("audiomix-separate-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await AudioMixCommand.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Clicks plus a sustained chord, stereo, generated with a fixed seed.</summary>
+    private string WriteMix(string name)
+    {
+        var random = new Random(9);
+        var frames = Rate * 3;
+        var mix = AudioBuffer.Silence(Rate, 2, frames);
+        for (var i = 0; i < frames; i++)
+        {
+            var t = (double)i / Rate;
+            var tone = 0.1 * (Math.Sin(2 * Math.PI * 261.6 * t) + Math.Sin(2 * Math.PI * 329.6 * t));
+            var sinceClick = t % 0.5;
+            var click = sinceClick < 0.03 ? (random.NextDouble() - 0.5) * Math.Exp(-sinceClick / 0.005) : 0;
+            mix.Channels[0][i] = (float)(tone + click);
+            mix.Channels[1][i] = (float)(tone + (0.8 * click));
+        }
+
+        var path = Path.Combine(_folder, name);
+        AudioFile.Write(path, mix, WavSampleFormat.Float32);
+        return path;
+    }
+
+    [Fact]
+    public async Task Hpss_writes_percussive_and_harmonic_wavs_that_sum_back_to_the_input()
+    {
+        var input = WriteMix("mix.wav");
+        var before = await File.ReadAllBytesAsync(input, TestContext.Current.CancellationToken);
+        var outDir = Path.Combine(_folder, "stems");
+        var (exit, output, error) = await RunAsync("separate", input, "--method", "hpss", "--out", outDir, "--device", "cpu");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("percussive", output, StringComparison.Ordinal);
+        var mix = AudioFile.Read(input);
+        var percussive = AudioFile.Read(Path.Combine(outDir, "percussive.wav"));
+        var harmonic = AudioFile.Read(Path.Combine(outDir, "harmonic.wav"));
+        Assert.Equal(mix.Frames, percussive.Frames);
+        Assert.Equal(2, harmonic.ChannelCount);
+        var maxError = 0.0;
+        for (var c = 0; c < 2; c++)
+        {
+            for (var i = 0; i < mix.Frames; i++)
+            {
+                maxError = Math.Max(maxError, Math.Abs(percussive.Channels[c][i] + harmonic.Channels[c][i] - mix.Channels[c][i]));
+            }
+        }
+
+        Assert.True(maxError < 1e-4, $"stems miss the mixture by {maxError}");
+        Assert.True(percussive.Peak() > 0.1f && harmonic.Peak() > 0.1f);
+        Assert.Equal(before, await File.ReadAllBytesAsync(input, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_torchscript_model_runs_through_model_path()
+    {
+        var input = WriteMix("song.wav");
+        var model = Path.Combine(AppContext.BaseDirectory, "Models", "midside_model.pt");
+        var outDir = Path.Combine(_folder, "model");
+        var (exit, _, error) = await RunAsync("separate", input, "--method", "model:" + model, "--out", outDir, "--device", "cpu");
+
+        Assert.True(exit == 0, error);
+        var mix = AudioFile.Read(input);
+        var mid = AudioFile.Read(Path.Combine(outDir, "mid.wav"));
+        Assert.Equal((mix.Channels[0][1234] + mix.Channels[1][1234]) / 2, mid.Channels[0][1234], 5);
+        Assert.True(File.Exists(Path.Combine(outDir, "side.wav")));
+    }
+
+    [Fact]
+    public async Task Bad_methods_mono_midside_and_writing_over_the_input_are_input_errors()
+    {
+        var input = WriteMix("harmonic.wav");
+        var before = await File.ReadAllBytesAsync(input, TestContext.Current.CancellationToken);
+
+        var (exit, _, error) = await RunAsync("separate", input, "--method", "nmf", "--out", _folder, "--device", "cpu");
+        Assert.Equal(2, exit);
+        Assert.Contains("Unknown separation method", error, StringComparison.Ordinal);
+
+        (exit, _, error) = await RunAsync("separate", input, "--method", "hpss", "--out", _folder, "--device", "cpu");
+        Assert.Equal(2, exit);
+        Assert.Contains("over the input", error, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(input, TestContext.Current.CancellationToken));
+
+        var mono = Path.Combine(_folder, "mono.wav");
+        AudioFile.Write(mono, AudioFile.Read(input).ToMono(), WavSampleFormat.Float32);
+        (exit, _, error) = await RunAsync("separate", mono, "--method", "midside", "--out", Path.Combine(_folder, "ms"), "--device", "cpu");
+        Assert.Equal(2, exit);
+        Assert.Contains("stereo", error, StringComparison.Ordinal);
+    }
+}

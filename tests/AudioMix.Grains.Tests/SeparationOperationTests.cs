@@ -1,0 +1,188 @@
+using AudioMix.Abstractions.Datasets;
+using System.Text.Json;
+using AudioMix.Abstractions.Jobs;
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
+using AudioMix.Grains.Audio;
+using AudioMix.Grains.Jobs;
+using AudioMix.Grains.Tests.Infrastructure;
+using AudioMix.Separation.Metrics;
+
+namespace AudioMix.Grains.Tests;
+
+[Collection(ClusterGroup.Name)]
+public sealed class SeparationOperationTests(ClusterFixture fixture)
+{
+    private const int Rate = 22050;
+
+    private IClusterClient Client => fixture.Client;
+
+    /// <summary>Drums (decaying noise bursts, both channels) and sustained tones, generated with a fixed seed.</summary>
+    private static (AudioBuffer Drums, AudioBuffer Tones) DrumsAndTones(double seconds, int seed)
+    {
+        var frames = (int)(seconds * Rate);
+        var random = new Random(seed);
+        var drums = AudioBuffer.Silence(Rate, 2, frames);
+        var tones = AudioBuffer.Silence(Rate, 2, frames);
+        for (var onset = 0.1; onset < seconds; onset += 0.4)
+        {
+            var start = (int)(onset * Rate);
+            for (var i = 0; i < 0.04 * Rate && start + i < frames; i++)
+            {
+                var v = (float)((random.NextDouble() - 0.5) * 1.2 * Math.Exp(-i / (0.006 * Rate)));
+                drums.Channels[0][start + i] = v;
+                drums.Channels[1][start + i] = v;
+            }
+        }
+
+        for (var i = 0; i < frames; i++)
+        {
+            var t = (double)i / Rate;
+            var v = (float)(0.08 * (Math.Sin(2 * Math.PI * 220 * t) + Math.Sin(2 * Math.PI * 330 * t) + Math.Sin(2 * Math.PI * 440 * t)));
+            tones.Channels[0][i] = v;
+            tones.Channels[1][i] = v;
+        }
+
+        return (drums, tones);
+    }
+
+    private static AudioBuffer Sum(AudioBuffer a, AudioBuffer b)
+    {
+        var r = a.Clone();
+        for (var c = 0; c < a.ChannelCount; c++)
+        {
+            for (var i = 0; i < a.Frames; i++)
+            {
+                r.Channels[c][i] += b.Channels[c][i];
+            }
+        }
+
+        return r;
+    }
+
+    private async Task<DatasetItem> AddItemAsync(string datasetId, int index, AudioBuffer clip, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var key = $"datasets/{datasetId}/items/{index:D4}.wav";
+        await new BlobAudio(fixture.Store).WriteWavAsync(key, clip, WavSampleFormat.Float32, CancellationToken.None);
+        var bytes = await TestData.ReadAllAsync(fixture.Store, key);
+        return new DatasetItem(
+            $"item{index:D4}", $"clip{index}.wav", key, TestData.Sha256Hex(bytes), "wav/float", bytes.Length, clip.Duration, Rate, clip.ChannelCount,
+            null, null, ["music"], null, null, metadata);
+    }
+
+    private async Task<(JobStatus Status, IReadOnlyList<JobOutput> Outputs, string[] Manifest)> RunAsync(string datasetId, string op, string parameters)
+    {
+        var jobId = TestData.NewKey("job");
+        var job = Client.GetGrain<IJobGrain>(jobId);
+        await job.StartAsync(new JobSpec(datasetId, 5, [new OperationSpec(op, parameters)], new OutputSpec("float32")));
+        var (status, _) = await TestData.WaitAsync(Client, jobId, TimeSpan.FromSeconds(120));
+        var outputs = (await job.GetOutputsAsync(0, 100)).Items;
+        var manifest = System.Text.Encoding.UTF8.GetString(await TestData.ReadAllAsync(fixture.Store, status.ManifestKey!))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (status, outputs, manifest);
+    }
+
+    [Fact]
+    public async Task Separate_writes_each_stem_as_an_asset_with_provenance_and_a_manifest_line_per_stem()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("sep " + datasetId, DatasetKind.Music);
+        var parts = new[] { DrumsAndTones(3, 1), DrumsAndTones(2.5, 2) };
+        var items = new List<DatasetItem>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            items.Add(await AddItemAsync(datasetId, i, Sum(parts[i].Drums, parts[i].Tones)));
+        }
+
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(items);
+        var (status, outputs, manifest) = await RunAsync(datasetId, "separate", """{"method": "hpss", "fftSize": 1024}""");
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(2, outputs.Count);
+        var audio = new BlobAudio(fixture.Store);
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var output = outputs[i];
+            Assert.Null(output.Error);
+            Assert.Equal(["percussive", "harmonic"], output.Assets!.Select(a => a.Name));
+            var percussive = await audio.ReadAsync(output.Assets![0].Key, null, CancellationToken.None);
+            var harmonic = await audio.ReadAsync(output.Assets![1].Key, null, CancellationToken.None);
+            var mixture = await audio.ReadAsync(output.OutputKey!, null, CancellationToken.None);
+            Assert.True(SeparationMetrics.SiSdr(percussive, parts[i].Drums) > SeparationMetrics.SiSdr(mixture, parts[i].Drums) + 6);
+            Assert.True(SeparationMetrics.SiSdr(harmonic, parts[i].Tones) > SeparationMetrics.SiSdr(mixture, parts[i].Tones) + 6);
+            Assert.True(output.Metrics!["percussive_energy_db"] < 0);
+
+            using var provenance = JsonDocument.Parse(output.ProvenanceJson);
+            var p = provenance.RootElement;
+            Assert.Equal("separate", p.GetProperty("op").GetString());
+            Assert.Equal("hpss", p.GetProperty("method").GetString());
+            Assert.Equal(1024, p.GetProperty("parameters").GetProperty("fftSize").GetInt32());
+            Assert.Equal(items[i].ContentHash, p.GetProperty("sources")[0].GetProperty("sha256").GetString());
+        }
+
+        // One manifest line per stem; the input blobs are untouched.
+        Assert.Equal(4, manifest.Length);
+        Assert.Equal("outputs/000000/percussive.wav", JsonDocument.Parse(manifest[0]).RootElement.GetProperty("audio_filepath").GetString());
+        Assert.Equal("harmonic", JsonDocument.Parse(manifest[1]).RootElement.GetProperty("asset").GetString());
+        Assert.Equal(items[0].ContentHash, TestData.Sha256Hex(await TestData.ReadAllAsync(fixture.Store, items[0].BlobKey)));
+    }
+
+    [Fact]
+    public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("vad " + datasetId, DatasetKind.Speech);
+
+        // A centre-panned "voice" in two phrases over a quiet hard-left background.
+        var frames = Rate * 10;
+        var mix = AudioBuffer.Silence(Rate, 2, frames);
+        var random = new Random(3);
+        for (var i = 0; i < frames; i++)
+        {
+            var t = (double)i / Rate;
+            var voiced = t is >= 1 and < 3 || t is >= 6 and < 8;
+            var v = voiced ? (float)(0.3 * Math.Sin(2 * Math.PI * 180 * t) * (1 + (0.5 * Math.Sin(2 * Math.PI * 4 * t)))) : 0f;
+            mix.Channels[0][i] = v + (float)((random.NextDouble() - 0.5) * 0.02);
+            mix.Channels[1][i] = v;
+        }
+
+        var transcript = """[{"start": 1.0, "end": 2.9, "text": "first phrase"}, {"start": 6.1, "end": 7.9, "text": "second phrase"}]""";
+        var item = await AddItemAsync(datasetId, 0, mix, new Dictionary<string, string> { ["segments"] = transcript });
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([item]);
+
+        var (status, outputs, manifest) = await RunAsync(datasetId, "segment_vocals", """{"method": "midside", "merge": "none"}""");
+        Assert.Equal(JobState.Completed, status.State);
+        var output = Assert.Single(outputs);
+        Assert.Null(output.Error);
+        Assert.Equal(2, output.Metrics!["segments"]);
+        var assets = output.Assets!;
+        Assert.Equal(["seg000", "seg001"], assets.Select(a => a.Name));
+        Assert.InRange(assets[0].Start!.Value, 0.6, 1.0);
+        Assert.InRange(assets[0].End!.Value, 3.0, 3.4);
+        Assert.InRange(assets[1].Start!.Value, 5.6, 6.0);
+        Assert.Equal("first phrase", assets[0].Text);
+        Assert.Equal("second phrase", assets[1].Text);
+        Assert.Equal(assets[0].End!.Value - assets[0].Start!.Value, assets[0].Duration, 3);
+
+        Assert.Equal(2, manifest.Length);
+        var line = JsonDocument.Parse(manifest[1]).RootElement;
+        Assert.Equal("outputs/000000/seg001.wav", line.GetProperty("audio_filepath").GetString());
+        Assert.Equal("second phrase", line.GetProperty("text").GetString());
+        Assert.Equal(assets[1].Start!.Value, line.GetProperty("offset").GetDouble(), 5);
+        Assert.Equal("centre", line.GetProperty("provenance").GetProperty("vocalStem").GetString());
+    }
+
+    [Theory]
+    [InlineData("separate", """{"method": "nmf"}""", "method")]
+    [InlineData("separate", """{"margin": 0.5}""", "margin")]
+    [InlineData("separate", """{"kernel": 3}""", "kernel")]
+    [InlineData("segment_vocals", """{"audio": "stems"}""", "audio")]
+    public async Task Bad_parameters_are_rejected_at_submission_naming_the_parameter(string op, string parameters, string named)
+    {
+        var datasetId = TestData.NewKey("ds");
+        await TestData.CreateDatasetAsync(Client, fixture.Store, datasetId, count: 1);
+        var job = Client.GetGrain<IJobGrain>(TestData.NewKey("job"));
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => job.StartAsync(new JobSpec(datasetId, 1, [new OperationSpec(op, parameters)], new OutputSpec())));
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+}
