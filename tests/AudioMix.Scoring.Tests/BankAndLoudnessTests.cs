@@ -44,17 +44,31 @@ public sealed class BankAndLoudnessTests
         var a = PsDistortionBank.Generate(Reference, new DeterministicRandom(1));
         var b = PsDistortionBank.Generate(Reference, new DeterministicRandom(1));
         var c = PsDistortionBank.Generate(Reference, new DeterministicRandom(2));
+        // libtorch's multi-threaded reductions may round the last bit differently between runs (seen in CI:
+        // 6e-17 apart), so "the same" means within 1e-12 here; the seeded noise differs by orders of magnitude more.
         for (var i = 0; i < 71; i++)
         {
-            Assert.Equal(a[i], b[i]);
+            Assert.True(MaxAbsDifference(a[i], b[i]) < 1e-12, $"distortion {i} differs between runs with one seed");
             var isNoise = i is >= 14 and < 38;
-            Assert.Equal(!isNoise, a[i].SequenceEqual(c[i]));
+            Assert.Equal(!isNoise, MaxAbsDifference(a[i], c[i]) < 1e-12);
         }
 
         var pmA = PmDistortionBank.Generate(Reference, new DeterministicRandom(1));
         var pmB = PmDistortionBank.Generate(Reference, new DeterministicRandom(1));
         Assert.Equal(pmA.Length, pmB.Length);
-        Assert.All(pmA.Zip(pmB), p => Assert.Equal(p.First, p.Second));
+        Assert.All(pmA.Zip(pmB), p => Assert.True(MaxAbsDifference(p.First, p.Second) < 1e-12));
+    }
+
+    private static double MaxAbsDifference(double[] x, double[] y)
+    {
+        Assert.Equal(x.Length, y.Length);
+        var max = 0.0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(x[i] - y[i]));
+        }
+
+        return max;
     }
 
     [Fact]
