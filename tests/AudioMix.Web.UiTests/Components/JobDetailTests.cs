@@ -91,6 +91,29 @@ public sealed class JobDetailTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Separation_rows_name_the_method_and_stems_and_details_play_the_mixture_and_each_stem()
+    {
+        _ctx.JobService.Outputs["job1"][0] = FakeJobService.Output(0, "itemA", "itemB") with
+        {
+            Op = "separate",
+            ProvenanceJson = """{"op":"separate","method":"hpss","sources":[{"role":"mixture","item":"itemA"}]}""",
+            Assets =
+            [
+                new OutputAsset("harmonic", "jobs/job1/outputs/000000/harmonic.wav", "audio/wav", 3),
+                new OutputAsset("percussive", "jobs/job1/outputs/000000/percussive.wav", "audio/wav", 3),
+            ],
+        };
+        var cut = RenderLoaded();
+        Assert.Equal("hpss · harmonic + percussive", cut.Find("[data-testid=separation-summary]").TextContent.Trim());
+
+        cut.Find("[data-testid=details-0]").Click();
+
+        Assert.Equal(["/api/jobs/job1/outputs/0/assets/harmonic", "/api/jobs/job1/outputs/0/assets/percussive"],
+            cut.FindAll("audio[data-testid=asset-audio]").Select(a => a.GetAttribute("src")));
+        Assert.Equal("/api/datasets/ds1/items/itemA/audio", Assert.Single(cut.FindAll("audio[data-testid=source-audio]")).GetAttribute("src"));
+    }
+
+    [Fact]
     public void An_unknown_job_says_so()
     {
         var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "nope"));
