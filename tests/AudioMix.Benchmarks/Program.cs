@@ -22,6 +22,12 @@ if (args.Length > 0 && args[0] == "beats")
     return;
 }
 
+if (args.Length > 0 && args[0] == "separation")
+{
+    SeparationBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var separationSeconds) ? separationSeconds : 60);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "mapss")
 {
     MapssBenchmarks.Run(args.Length > 1 && int.TryParse(args[1], out var mapssSeconds) ? mapssSeconds : 10);

@@ -69,6 +69,27 @@ public sealed class SeparateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Json_reports_method_parameters_stems_speed_and_peak_memory()
+    {
+        var input = WriteMix("mix.wav");
+        var outDir = Path.Combine(_folder, "json");
+        var (exit, output, error) = await RunAsync("separate", input, "--method", "repet-sim", "--out", outDir, "--device", "cpu", "--json");
+
+        Assert.True(exit == 0, error);
+        using var report = System.Text.Json.JsonDocument.Parse(output);
+        var root = report.RootElement;
+        Assert.Equal("repet-sim", root.GetProperty("method").GetString());
+        Assert.True(root.GetProperty("parameters").GetProperty("fftSize").GetInt32() >= 256);
+        var stems = root.GetProperty("stems").EnumerateArray().ToArray();
+        Assert.Equal(["vocals", "accompaniment"], stems.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(stems, s => Assert.True(File.Exists(s.GetProperty("path").GetString())));
+        Assert.Equal(3.0, root.GetProperty("audioSeconds").GetDouble(), 6);
+        Assert.True(root.GetProperty("realTimeFactor").GetDouble() > 0);
+        // This process's resident peak: at least the runtime, and nowhere near the machine's memory.
+        Assert.InRange(root.GetProperty("peakMemoryBytes").GetInt64(), 20_000_000, 16_000_000_000);
+    }
+
+    [Fact]
     public async Task A_torchscript_model_runs_through_model_path()
     {
         var input = WriteMix("song.wav");

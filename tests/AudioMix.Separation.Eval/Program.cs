@@ -5,11 +5,12 @@ using AudioMix.Audio.Codecs;
 using AudioMix.Separation;
 using AudioMix.Separation.Metrics;
 
-// Usage: dotnet run --project tests/AudioMix.Separation.Eval -c Release -- DEV_DIR [music|vocal|all] [variant…]
-// Scores each separator per stem (mean SI-SDR and SDR over clips) next to the mixture and the oracle IRM.
+// Usage: dotnet run --project tests/AudioMix.Separation.Eval -c Release -- DEV_DIR [music|vocal|all|segments] [variant…]
+// Scores each separator per stem (mean SI-SDR and SDR over clips) next to the mixture and the oracle IRM;
+// `segments` scores vocal-activity segmentation on separated vocals against the true sentence spans.
 if (args.Length < 1 || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: AudioMix.Separation.Eval DEV_DIR [music|vocal|all] [variant...]");
+    Console.Error.WriteLine("usage: AudioMix.Separation.Eval DEV_DIR [music|vocal|all|segments] [variant...]");
     return 2;
 }
 
@@ -36,6 +37,12 @@ var vocalVariants = new (string Name, Func<ISeparator> Make, string Vocals, stri
     ("midside-wiener1", () => SeparatorFactory.MidSide(new MidSideOptions(WienerIterations: 1)), "centre", "sides"),
     ("hpss", () => SeparatorFactory.Hpss(), "harmonic", "percussive"),
 };
+
+if (which == "segments")
+{
+    AudioMix.Separation.Eval.SegmentationEval.Run(dev, only);
+    return 0;
+}
 
 if (which is "music" or "all")
 {

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
@@ -10,9 +12,11 @@ using AudioMix.Separation.Models;
 namespace AudioMix.Cli.Commands;
 
 /// <summary>
-/// <c>audiomix separate FILE --method hpss|repet-sim|midside|model:PATH --out DIR [--device auto] [--stems a,b]</c>:
+/// <c>audiomix separate FILE --method hpss|repet-sim|midside|model:PATH --out DIR [--device auto] [--stems a,b] [--json]</c>:
 /// writes one WAV per stem (<c>DIR/&lt;stem&gt;.wav</c>, float32). The file is read and separated block by block, so
-/// hour-long recordings fit in bounded memory; the input is never overwritten.
+/// hour-long recordings fit in bounded memory; the input is never overwritten. <c>--json</c> prints the method, its
+/// parameters, the stems, the wall time, the real-time factor and the process's peak resident memory, so a user can
+/// check what a long file costs before running a whole dataset.
 /// </summary>
 internal static class SeparateCommand
 {
@@ -24,7 +28,8 @@ internal static class SeparateCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the stem WAVs (created if missing).", Required = true };
         var device = new Option<string>("--device") { Description = "Torch device: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
         var stems = new Option<string?>("--stems") { Description = "For model:PATH, the model's stem names in order, comma-separated (default: the model's stems.txt, else stem0, stem1, …)." };
-        var command = new Command("separate", "Split a file into stems (drums/harmonic, vocals/accompaniment, centre/sides, or a TorchScript model's).") { file, method, output, device, stems };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (stems, parameters, wall time, real-time factor, peak memory) instead of text." };
+        var command = new Command("separate", "Split a file into stems (drums/harmonic, vocals/accompaniment, centre/sides, or a TorchScript model's).") { file, method, output, device, stems, json };
         command.SetAction((parse, cancellationToken) => Task.FromResult(console.Run(() =>
         {
             var input = parse.GetValue(file)!.FullName;
@@ -36,7 +41,15 @@ internal static class SeparateCommand
                 ? SeparatorFactory.Model(methodText["model:".Length..], new TorchScriptOptions(StemNames: names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), torchDevice)
                 : SeparatorFactory.Create(methodText, torchDevice);
 
+            var clock = Stopwatch.StartNew();
             var written = Separate(separator, input, folder, cancellationToken);
+            clock.Stop();
+            if (parse.GetValue(json))
+            {
+                WriteJson(console.Out, separator, written, clock.Elapsed);
+                return 0;
+            }
+
             var inv = CultureInfo.InvariantCulture;
             foreach (var (stem, path, seconds) in written)
             {
@@ -46,6 +59,46 @@ internal static class SeparateCommand
             return 0;
         })));
         return command;
+    }
+
+    private static void WriteJson(TextWriter output, ISeparator separator, List<(string Stem, string Path, double Seconds)> written, TimeSpan elapsed)
+    {
+        // Peak resident set (VmHWM on Linux) of this whole process: runtime, libtorch and every buffer, not an estimate.
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var seconds = written.Count > 0 ? written.Max(w => w.Seconds) : 0;
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("method", separator.Method);
+            w.WriteStartObject("parameters");
+            foreach (var (name, value) in separator.Parameters)
+            {
+                w.WritePropertyName(name);
+                JsonSerializer.Serialize(w, value, value.GetType());
+            }
+
+            w.WriteEndObject();
+            w.WriteStartArray("stems");
+            foreach (var (stem, path, stemSeconds) in written)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", stem);
+                w.WriteString("path", path);
+                w.WriteNumber("seconds", Math.Round(stemSeconds, 6));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("audioSeconds", Math.Round(seconds, 6));
+            w.WriteNumber("wallSeconds", Math.Round(elapsed.TotalSeconds, 3));
+            w.WriteNumber("realTimeFactor", elapsed.TotalSeconds > 0 ? Math.Round(seconds / elapsed.TotalSeconds, 2) : 0);
+            w.WriteNumber("peakMemoryBytes", self.PeakWorkingSet64);
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     /// <summary>Streams <paramref name="input"/> through the separator into <c>folder/&lt;stem&gt;.wav</c> files.</summary>

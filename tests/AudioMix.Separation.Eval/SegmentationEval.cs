@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
+using AudioMix.Separation.Segmentation;
+
+namespace AudioMix.Separation.Eval;
+
+/// <summary>
+/// `DEV_DIR segments [method…]`: vocal-activity segmentation on the vocal clips, scored against the spoken sentences'
+/// true spans (meta.json "segments"), with the vocal stem taken from the true vocals (ceiling), the mixture (what
+/// segmenting without separation gives) and each separator. Reported: frame-level precision / recall / F1 of the raw
+/// detector (unpadded, unmerged segments, 10 ms grid), and for the default ASR chunks (padded, merged ≤ 30 s) the share
+/// of sentences that land whole inside one chunk and the share of chunk time that is speech.
+/// </summary>
+internal static class SegmentationEval
+{
+    private const double Grid = 0.01;
+
+    public static void Run(string dev, IReadOnlyCollection<string> only)
+    {
+        var clips = Directory.GetDirectories(Path.Combine(dev, "vocal")).Order(StringComparer.Ordinal).Select(dir => (
+            Mix: AudioFile.Read(Path.Combine(dir, "mix.wav")),
+            Vocals: AudioFile.Read(Path.Combine(dir, "stems", "vocals.flac")),
+            Truth: Sentences(Path.Combine(dir, "meta.json")))).ToArray();
+        Console.WriteLine($"vocal clips: {clips.Length}, {clips.Sum(c => c.Truth.Count)} sentences  (frame P | R | F1 unmerged; sentences whole in one chunk; speech share of chunk time)");
+        Report("true vocals (ceiling)", clips.Select(c => (c.Vocals, c.Truth)).ToArray());
+        Report("mixture (no separation)", clips.Select(c => (c.Mix, c.Truth)).ToArray());
+        foreach (var method in SeparatorFactory.BuiltInMethods.Where(m => only.Count == 0 || only.Contains(m)))
+        {
+            using var separator = SeparatorFactory.Create(method);
+            var stem = SeparatorFactory.VocalStem(separator);
+            Report($"{method} → {stem}", clips.Select(c => (separator.Separate(c.Mix)[stem], c.Truth)).ToArray());
+        }
+    }
+
+    private static void Report(string name, (AudioBuffer Vocals, IReadOnlyList<(double Start, double End)> Truth)[] clips)
+    {
+        var raw = new VocalActivitySegmenter(new VocalActivityOptions(PaddingSeconds: 0, Merge: false));
+        var chunks = new VocalActivitySegmenter();
+        double tp = 0, fp = 0, fn = 0, speechInChunks = 0, chunkTime = 0;
+        int whole = 0, sentences = 0;
+        foreach (var (vocals, truth) in clips)
+        {
+            var detected = raw.Segment(vocals).Select(s => (s.Start, s.End)).ToArray();
+            for (var t = Grid / 2; t < vocals.Duration; t += Grid)
+            {
+                var (isTrue, isDetected) = (Inside(truth, t), Inside(detected, t));
+                tp += isTrue && isDetected ? 1 : 0;
+                fp += !isTrue && isDetected ? 1 : 0;
+                fn += isTrue && !isDetected ? 1 : 0;
+            }
+
+            var merged = chunks.Segment(vocals);
+            sentences += truth.Count;
+            whole += truth.Count(s => merged.Any(c => c.Start <= s.Start && c.End >= s.End));
+            foreach (var c in merged)
+            {
+                chunkTime += c.Duration;
+                speechInChunks += truth.Sum(s => Math.Max(0, Math.Min(s.End, c.End) - Math.Max(s.Start, c.Start)));
+            }
+        }
+
+        var precision = tp / Math.Max(1, tp + fp);
+        var recall = tp / Math.Max(1, tp + fn);
+        var f1 = 2 * precision * recall / Math.Max(1e-12, precision + recall);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name,-26} | {precision,5:0.000} | {recall,5:0.000} | {f1,5:0.000} | {whole,2}/{sentences} whole | {speechInChunks / Math.Max(1e-9, chunkTime),5:0.000} speech |"));
+    }
+
+    private static bool Inside(IReadOnlyList<(double Start, double End)> spans, double t) => spans.Any(s => t >= s.Start && t < s.End);
+
+    private static IReadOnlyList<(double Start, double End)> Sentences(string metaPath)
+    {
+        using var meta = JsonDocument.Parse(File.ReadAllText(metaPath));
+        return [.. meta.RootElement.GetProperty("segments").EnumerateArray().Select(s => (s.GetProperty("start_s").GetDouble(), s.GetProperty("end_s").GetDouble()))];
+    }
+}
