@@ -245,6 +245,14 @@ public sealed class JobGrainTests(ClusterFixture fixture)
         await job.ReviewAsync(2, ReviewState.Pending);
         Assert.Equal(5, (await ManifestPathsAsync(jobId)).Count);
         Assert.Equal(ReviewState.Accepted, (await job.GetOutputsAsync(0, 1)).Items[0].Review);
+
+        // Pages come in index order, reflect reviews made after an earlier page was served, and count every output.
+        var page = await job.GetOutputsAsync(1, 3);
+        Assert.Equal(5, page.Total);
+        Assert.Equal([1, 2, 3], page.Items.Select(o => o.Index));
+        await job.ReviewAsync(3, ReviewState.Rejected);
+        Assert.Equal(ReviewState.Rejected, (await job.GetOutputsAsync(3, 1)).Items[0].Review);
+        Assert.Empty((await job.GetOutputsAsync(5, 10)).Items);
     }
 
     [Fact]

@@ -27,6 +27,10 @@ internal sealed partial class JobGrain(
     private Task? _worker;
     private CancellationTokenSource? _cancel;
 
+    // Output indices in order, rebuilt only when a new unit finishes (reviews and caption edits replace values, not
+    // keys): paging through a 100k-unit job must not sort every output on every page request.
+    private int[]? _orderedIndices;
+
     private string JobId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -121,8 +125,14 @@ internal sealed partial class JobGrain(
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, 1000);
-        var all = state.State.Outputs.Values.OrderBy(o => o.Index).ToArray();
-        return Task.FromResult(new OutputPage(all.Skip(offset).Take(limit).ToArray(), offset, all.Length));
+        var outputs = state.State.Outputs;
+        if (_orderedIndices is null || _orderedIndices.Length != outputs.Count)
+        {
+            _orderedIndices = [.. outputs.Keys.Order()];
+        }
+
+        var page = _orderedIndices.Skip(offset).Take(limit).Select(i => outputs[i]).ToArray();
+        return Task.FromResult(new OutputPage(page, offset, _orderedIndices.Length));
     }
 
     public Task<JobOutput?> GetOutputAsync(int index) => Task.FromResult(state.State.Outputs.GetValueOrDefault(index));
