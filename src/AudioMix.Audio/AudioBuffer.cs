@@ -65,6 +65,46 @@ public sealed class AudioBuffer
         return new AudioBuffer(sampleRate, data);
     }
 
+    /// <summary>Joins consecutive blocks (streamed pieces of one signal) into one buffer.</summary>
+    /// <param name="parts">Blocks in order; at least one; all with one sample rate and channel count.</param>
+    /// <exception cref="ArgumentException">No parts, or parts that disagree on rate or channels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">More frames than one array can hold.</exception>
+    public static AudioBuffer Concat(IReadOnlyList<AudioBuffer> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("At least one block is needed.", nameof(parts));
+        }
+
+        var (rate, channels) = (parts[0].SampleRate, parts[0].ChannelCount);
+        long frames = 0;
+        foreach (var part in parts)
+        {
+            if (part.SampleRate != rate || part.ChannelCount != channels)
+            {
+                throw new ArgumentException($"Blocks differ: {part.SampleRate} Hz × {part.ChannelCount} ch after {rate} Hz × {channels} ch.", nameof(parts));
+            }
+
+            frames += part.Frames;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(frames, Array.MaxLength, nameof(parts));
+        var result = Silence(rate, channels, (int)frames);
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                part.Channels[c].CopyTo(result.Channels[c], offset);
+            }
+
+            offset += part.Frames;
+        }
+
+        return result;
+    }
+
     /// <summary>Builds a buffer from interleaved samples (frame-major: L R L R ...).</summary>
     public static AudioBuffer FromInterleaved(ReadOnlySpan<float> interleaved, int channels, int sampleRate)
     {

@@ -31,4 +31,23 @@ public sealed class AudioBufferTests
         Assert.Equal([0.5f, -0.5f], mono.Channels[0]);
         Assert.Equal(1.5f, buffer.Peak());
     }
+
+    [Fact]
+    public void Concat_joins_blocks_in_order_and_rejects_mismatched_blocks()
+    {
+        var a = new AudioBuffer(8000, [[1f, 2f], [3f, 4f]]);
+        var b = new AudioBuffer(8000, [[5f], [6f]]);
+        var empty = AudioBuffer.Silence(8000, 2, 0);
+
+        var joined = AudioBuffer.Concat([a, empty, b]);
+
+        Assert.Equal([1f, 2f, 5f], joined.Channels[0]);
+        Assert.Equal([3f, 4f, 6f], joined.Channels[1]);
+        Assert.Equal(8000, joined.SampleRate);
+        joined.Channels[0][0] = 9f;
+        Assert.Equal(1f, a.Channels[0][0]);
+        Assert.Throws<ArgumentException>(() => AudioBuffer.Concat([]));
+        Assert.Contains("16000 Hz", Assert.Throws<ArgumentException>(() => AudioBuffer.Concat([a, new AudioBuffer(16000, [[1f], [1f]])])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => AudioBuffer.Concat([a, new AudioBuffer(8000, [[1f]])]));
+    }
 }

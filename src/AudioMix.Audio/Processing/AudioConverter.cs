@@ -169,7 +169,7 @@ public static class AudioConverter
         if (!isWav)
         {
             // Compressed outputs go through ffmpeg in one piece (its encoders want the whole stream).
-            AudioFile.Write(tempPath + Path.GetExtension(outputFull), Concatenate(pending!, rate, channels, frames), options.SampleFormat);
+            AudioFile.Write(tempPath + Path.GetExtension(outputFull), Concatenate(pending!, frames), options.SampleFormat);
             File.Move(tempPath + Path.GetExtension(outputFull), tempPath, overwrite: true);
         }
 
@@ -222,25 +222,7 @@ public static class AudioConverter
         return count;
     }
 
-    private static AudioBuffer Concatenate(List<AudioBuffer> blocks, int rate, int channels, long frames)
-    {
-        if (frames > int.MaxValue)
-        {
-            throw new AudioFormatException($"{frames} frames are too many to encode in one piece; write WAV instead.");
-        }
-
-        var result = AudioBuffer.Silence(rate, channels, (int)frames);
-        var offset = 0;
-        foreach (var block in blocks)
-        {
-            for (var c = 0; c < channels; c++)
-            {
-                block.Channels[c].CopyTo(result.Channels[c], offset);
-            }
-
-            offset += block.Frames;
-        }
-
-        return result;
-    }
+    private static AudioBuffer Concatenate(List<AudioBuffer> blocks, long frames) => frames > int.MaxValue
+        ? throw new AudioFormatException($"{frames} frames are too many to encode in one piece; write WAV instead.")
+        : AudioBuffer.Concat(blocks);
 }
