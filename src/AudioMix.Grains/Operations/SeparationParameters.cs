@@ -98,7 +98,7 @@ internal static class SeparationParameters
                 list.Add(block);
             },
             cancellationToken), cancellationToken).ConfigureAwait(false);
-        return parts.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value, mixture.SampleRate, mixture.ChannelCount), StringComparer.Ordinal);
+        return parts.ToDictionary(kv => kv.Key, kv => AudioBuffer.Concat(kv.Value), StringComparer.Ordinal);
     }
 
     private static IEnumerable<AudioBuffer> Blocks(AudioBuffer audio)
@@ -108,23 +108,6 @@ internal static class SeparationParameters
         {
             yield return audio.Slice(at, Math.Min(Block, audio.Frames - at));
         }
-    }
-
-    private static AudioBuffer Concatenate(List<AudioBuffer> parts, int rate, int channels)
-    {
-        var result = AudioBuffer.Silence(rate, channels, parts.Sum(p => p.Frames));
-        var at = 0;
-        foreach (var part in parts)
-        {
-            for (var c = 0; c < channels; c++)
-            {
-                part.Channels[c].CopyTo(result.Channels[c], at);
-            }
-
-            at += part.Frames;
-        }
-
-        return result;
     }
 }
 
