@@ -96,3 +96,27 @@ public sealed class TorchThreadLimitTests
     public void Zero_threads_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.LimitIntraOpThreads(0));
 }
+
+public sealed class NativeHeapTests
+{
+    [Fact]
+    public void Thresholds_are_raised_on_linux_glibc_and_left_alone_when_the_operator_chose()
+    {
+        // The userland the tests run in is Debian with glibc, where mallopt accepts both parameters.
+        Assert.Equal(OperatingSystem.IsLinux() ? NativeHeap.Outcome.Applied : NativeHeap.Outcome.NotApplicable, NativeHeap.KeepLargeBuffers());
+
+        foreach (var (name, value) in new[] { (NativeHeap.OptOutVariable, "default"), ("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1048576"), ("MALLOC_MMAP_THRESHOLD_", "65536") })
+        {
+            var before = Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, value);
+            try
+            {
+                Assert.Equal(OperatingSystem.IsLinux() ? NativeHeap.Outcome.SetByOperator : NativeHeap.Outcome.NotApplicable, NativeHeap.KeepLargeBuffers());
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(name, before);
+            }
+        }
+    }
+}

@@ -3,6 +3,8 @@ using AudioMix.Benchmarks;
 // Each suite measures AudioMix and a reference tool on the same input in the same run and prints
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
 // `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's.
+// As the silo and the CLI do at start (see NativeHeap): libtorch's per-block buffers stay in the heap.
+AudioMix.Audio.Torch.NativeHeap.KeepLargeBuffers();
 using var harness = new BenchmarkHarness();
 if (args.Length > 0 && args[0] == "captions")
 {
@@ -19,6 +21,12 @@ if (args.Length > 0 && args[0] == "platform")
 if (args.Length > 0 && args[0] == "beats")
 {
     BeatBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var beatSeconds) ? beatSeconds : 60);
+    return;
+}
+
+if (args.Length > 1 && args[0] == "separation-child")
+{
+    SeparationBenchmarks.RunChild(args[1]);
     return;
 }
 

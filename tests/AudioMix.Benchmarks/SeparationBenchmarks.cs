@@ -3,6 +3,7 @@ using System.Diagnostics;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
+using AudioMix.Audio.Torch;
 using AudioMix.Separation;
 using AudioMix.Separation.Metrics;
 using AudioMix.TestSupport;
@@ -53,11 +54,41 @@ internal static class SeparationBenchmarks
             Line("hpss streamed from a WAV (I/O incl.)", seconds, time, oracle);
         }
 
+        // glibc's thresholds vs NativeHeap's, each in a fresh process (the setting is process-wide and one-way).
+        var tuned = Child(file, optOut: false);
+        var plain = Child(file, optOut: true);
+        Console.WriteLine(string.Create(inv,
+            $"{"hpss streamed, own process, NativeHeap",-44} {tuned.Wall.TotalMilliseconds,7:0} ms | CPU {tuned.Cpu.TotalMilliseconds,7:0} ms"));
+        Console.WriteLine(string.Create(inv,
+            $"{"hpss streamed, own process, glibc defaults",-44} {plain.Wall.TotalMilliseconds,7:0} ms | CPU {plain.Cpu.TotalMilliseconds,7:0} ms | NativeHeap speed-up: wall {plain.Wall / tuned.Wall:0.00}x, CPU {plain.Cpu / tuned.Cpu:0.00}x"));
+
         var model = Path.Combine(AppContext.BaseDirectory, "Models", "midside_model.pt");
         using (var scripted = SeparatorFactory.Model(model))
         {
             Line("TorchScript model (test mid/side module)", seconds, Measure(() => scripted.Separate(mixture)), oracle);
         }
+    }
+
+    /// <summary>The child side of the heap comparison: one warm-up and the median of the streamed HPSS, as "wall cpu" ms.</summary>
+    public static void RunChild(string file)
+    {
+        torch.set_num_threads(1);
+        using var separator = SeparatorFactory.Create("hpss");
+        var cost = Measure(() => separator.Separate(AudioBlocks.Read(file), (_, _) => { }));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{cost.Wall.TotalMilliseconds:0.0} {cost.Cpu.TotalMilliseconds:0.0}"));
+    }
+
+    private static Cost Child(string file, bool optOut)
+    {
+        var psi = new ProcessStartInfo("dotnet", [typeof(SeparationBenchmarks).Assembly.Location, "separation-child", file]) { RedirectStandardOutput = true };
+        psi.Environment[NativeHeap.OptOutVariable] = optOut ? "default" : null;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the benchmark child");
+        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        process.WaitForExit();
+        var parts = lines[^1].Split(' ');
+        return new Cost(
+            TimeSpan.FromMilliseconds(double.Parse(parts[0], CultureInfo.InvariantCulture)),
+            TimeSpan.FromMilliseconds(double.Parse(parts[1], CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Median wall time, and mean CPU time (user + system, all threads): what a loaded machine distorts least.</summary>

@@ -28,6 +28,7 @@ public static class GrainsHostingExtensions
         }
 
         TorchRuntime.LimitIntraOpThreads(torchThreads);
+        NativeHeap.KeepLargeBuffers();
         silo.AddBlobGrainStorage(StorageNames.GrainState);
         silo.AddStartupTask<ResumeJobsStartupTask>();
         var services = silo.Services;
