@@ -2,10 +2,16 @@ namespace AudioMix.Separation;
 
 /// <summary>
 /// Harmonic/percussive separation by median filtering (Fitzgerald, DAFx 2010) with Driedger, Müller &amp; Disch's
-/// separation margin (ISMIR 2014). Kernel lengths are physical (seconds, Hz) so they mean the same at any sample
-/// rate; the defaults are Driedger et al.'s: a 0.2 s horizontal (time) and a 500 Hz vertical (frequency) median.
+/// separation margin (ISMIR 2014). Kernel lengths are physical (seconds, Hz) so they mean the same at any sample rate
+/// and FFT size. The default kernels are the usual 31 × 31 medians at 4096/1024 and 44.1 kHz (librosa's HPSS on the
+/// anchor's STFT) expressed physically: 0.72 s along time and 334 Hz along frequency. The default STFT is 8192/2048
+/// (186 ms windows, 5.4 Hz bins): finer frequency resolution keeps sustained partials — bass lines in particular —
+/// in narrow horizontal ridges the time median can hold, while the kernels' physical extent stays the same. On the
+/// dev split (12 songs, drums vs bass + harmonic) that moved SI-SDR from the 31 × 31 @ 4096 baseline's 2.02 | 8.20 dB
+/// to 2.20 | 8.34 dB (SDR 4.29 | 8.75 → 4.39 | 8.85) at the same speed; 2048/512 gave 0.49 | 7.01 and 16384/4096
+/// 0.92 | 7.49 (too coarse in time for drum onsets).
 /// </summary>
-/// <param name="FftSize">STFT length (2048 ≈ 46 ms at 44.1 kHz, librosa's HPSS default).</param>
+/// <param name="FftSize">STFT length (8192 ≈ 186 ms at 44.1 kHz).</param>
 /// <param name="HopLength">Samples between frames (FftSize/4).</param>
 /// <param name="HarmonicKernelSeconds">Length of the median along time that enhances sustained (harmonic) partials.</param>
 /// <param name="PercussiveKernelHz">Length of the median along frequency that enhances broadband (percussive) onsets.</param>
@@ -15,10 +21,10 @@ namespace AudioMix.Separation;
 /// <param name="WienerIterations">Multichannel Wiener refinement passes over the masked estimates (0 = masks only).</param>
 /// <param name="WienerWindowSeconds">Half-width of the window over which the Wiener filter's spatial covariances are averaged.</param>
 public sealed record HpssOptions(
-    int FftSize = 2048,
-    int HopLength = 512,
-    double HarmonicKernelSeconds = 0.2,
-    double PercussiveKernelHz = 500,
+    int FftSize = 8192,
+    int HopLength = 2048,
+    double HarmonicKernelSeconds = 0.72,
+    double PercussiveKernelHz = 334,
     double Power = 2.0,
     double Margin = 1.0,
     bool ResidualStem = false,

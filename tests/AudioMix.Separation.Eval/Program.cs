@@ -28,6 +28,18 @@ var musicVariants = new (string Name, Func<ISeparator> Make, string Drums, strin
     ("hpss-wiener1", () => SeparatorFactory.Hpss(new HpssOptions(WienerIterations: 1)), "percussive", "harmonic"),
     ("hpss-margin2", () => SeparatorFactory.Hpss(new HpssOptions(Margin: 2)), "percussive", "harmonic"),
     ("hpss-4096", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024)), "percussive", "harmonic"),
+    ("b-p1", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 0.72, 334, Power: 1)), "percussive", "harmonic"),
+    ("b-p4", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 0.72, 334, Power: 4)), "percussive", "harmonic"),
+    ("b-h0.5", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 0.5, 334)), "percussive", "harmonic"),
+    ("b-h1.0", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 1.0, 334)), "percussive", "harmonic"),
+    ("b-p200", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 0.72, 200)), "percussive", "harmonic"),
+    ("b-p600", () => SeparatorFactory.Hpss(new HpssOptions(4096, 1024, 0.72, 600)), "percussive", "harmonic"),
+    ("b-8192", () => SeparatorFactory.Hpss(new HpssOptions(8192, 2048, 0.72, 334)), "percussive", "harmonic"),
+    ("b-8192h1024", () => SeparatorFactory.Hpss(new HpssOptions(8192, 1024, 0.72, 334)), "percussive", "harmonic"),
+    ("b-16384", () => SeparatorFactory.Hpss(new HpssOptions(16384, 4096, 0.72, 334)), "percussive", "harmonic"),
+    ("b-8192-h1.0", () => SeparatorFactory.Hpss(new HpssOptions(8192, 2048, 1.0, 334)), "percussive", "harmonic"),
+    ("b-8192-p200", () => SeparatorFactory.Hpss(new HpssOptions(8192, 2048, 0.72, 200)), "percussive", "harmonic"),
+    ("b-2048", () => SeparatorFactory.Hpss(new HpssOptions(2048, 512, 0.72, 334)), "percussive", "harmonic"),
 };
 var vocalVariants = new (string Name, Func<ISeparator> Make, string Vocals, string Accompaniment)[]
 {
@@ -118,6 +130,12 @@ static void Report(string name, IReadOnlyList<AudioBuffer>[] estimates, (string 
             si[j] += SeparationMetrics.SiSdr(estimates[i][j], clips[i].Refs[j]) / clips.Length;
             sdr[j] += SeparationMetrics.Sdr(estimates[i][j], clips[i].Refs[j]) / clips.Length;
         }
+    }
+
+    if (Environment.GetEnvironmentVariable("EVAL_PER_CLIP") == "1")
+    {
+        Console.WriteLine("  per clip: " + string.Join(" ", clips.Select((c, i) => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name}:{SeparationMetrics.SiSdr(estimates[i][0], c.Refs[0]):0.0}/{SeparationMetrics.SiSdr(estimates[i][1], c.Refs[1]):0.0}"))));
     }
 
     var audio = clips.Sum(c => c.Mix.Duration);

@@ -31,8 +31,8 @@ public static class IdealRatioMask
         using var stft = new Stft(new StftOptions(fftSize, hopLength), device);
         using var scope = torch.NewDisposeScope();
         var mix = stft.Forward(SeparationTensors.FromChannels(mixture.Channels, stft.Device));
-        var weights = torch.stack(references.Select(r => stft.Forward(SeparationTensors.FromChannels(r.Channels, stft.Device)).abs().pow(power)).ToArray());
-        var masks = weights / (weights.sum(dim: 0, keepdim: true) + 1e-12);
+        var weights = torch.stack(references.Select(r => stft.Forward(SeparationTensors.FromChannels(r.Channels, stft.Device)).abs().Power(power)).ToArray());
+        var masks = weights / weights.sum(dim: 0, keepdim: true).Plus(1e-12);
         var signals = stft.Inverse(masks * mix.unsqueeze(0), mixture.Frames);
         return Enumerable.Range(0, references.Count)
             .Select(j => new AudioBuffer(mixture.SampleRate, SeparationTensors.ToChannels(signals[j])))

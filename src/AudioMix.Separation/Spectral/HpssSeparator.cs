@@ -54,12 +54,12 @@ internal sealed class HpssSeparator : SpectralSeparator
         if (!_options.ResidualStem || _options.Margin <= 1)
         {
             // Two stems: what neither margin mask claims is split evenly, so the stems still sum to the mixture.
-            var residual = 1 - masks.P - masks.H;
-            masks = (masks.P + (residual / 2), masks.H + (residual / 2), residual);
+            var half = masks.R.Times(0.5);
+            masks = (masks.P.Plus(half), masks.H.Plus(half), masks.R);
         }
 
         var stemMasks = _stems.Length == 3
-            ? torch.stack([masks.P, masks.H, 1 - masks.P - masks.H])
+            ? torch.stack([masks.P, masks.H, masks.R])
             : torch.stack([masks.P, masks.H]);
         var stems = stemMasks * spectrum.unsqueeze(0);
         var refined = WienerRefinement.Refine(spectrum, stems, _options.WienerIterations, WienerHalfWindow);
@@ -73,23 +73,23 @@ internal sealed class HpssSeparator : SpectralSeparator
     internal static (torch.Tensor P, torch.Tensor H, torch.Tensor R) Masks(torch.Tensor harmonic, torch.Tensor percussive, double power, double margin)
     {
         var h = harmonic;
-        var p = percussive * margin;
+        var p = percussive.Times(margin);
         var hp = percussive;
-        var hh = harmonic * margin;
+        var hh = harmonic.Times(margin);
         var maskH = SoftMask(h, p, power);
         var maskP = SoftMask(hp, hh, power);
-        return (maskP, maskH, 1 - maskP - maskH);
+        return (maskP, maskH, maskP.Plus(maskH).SubtractedFrom(1));
     }
 
     private static torch.Tensor SoftMask(torch.Tensor x, torch.Tensor reference, double power)
     {
         var z = torch.maximum(x, reference);
-        var tiny = z < 1e-30;
-        var zSafe = z.where(tiny.logical_not(), 1.0);
-        var xp = (x / zSafe).pow(power);
-        var rp = (reference / zSafe).pow(power);
-        var mask = xp / (xp + rp);
-        return mask.where(tiny.logical_not(), 0.5);
+        var tiny = z.LessThan(1e-30);
+        var zSafe = z.WhereElse(tiny.logical_not(), 1.0);
+        var xp = (x / zSafe).Power(power);
+        var rp = (reference / zSafe).Power(power);
+        var mask = xp / xp.Plus(rp);
+        return mask.WhereElse(tiny.logical_not(), 0.5);
     }
 
     private static StftOptions Validated(HpssOptions options)

@@ -60,11 +60,11 @@ internal sealed class RepetSimSeparator : SpectralSeparator
         var cutoff = Math.Min(bins, (int)Math.Ceiling(_options.HighPassHz / BinHz));
         if (cutoff > 0)
         {
-            background.narrow(1, 0, cutoff).fill_(1.0);
+            background.narrow(1, 0, cutoff).FillWith(1.0);
         }
 
         var mix = spectrum.narrow(-1, maskStart, maskEnd - maskStart);
-        var stems = torch.stack([(1 - background) * mix, background * mix]);
+        var stems = torch.stack([background.SubtractedFrom(1) * mix, background * mix]);
         var refined = WienerRefinement.Refine(mix, stems, _options.WienerIterations, WienerHalfWindow);
         return refined.narrow(-1, keepStart - maskStart, keepCount).MoveToOuterDisposeScope();
     }
@@ -77,7 +77,7 @@ internal sealed class RepetSimSeparator : SpectralSeparator
         var channels = (int)magnitude.shape[0];
         var bins = (int)magnitude.shape[1];
         var mean = magnitude.mean([0]);
-        var unit = mean / (mean.norm(dim: 0, keepdim: true) + 1e-12);
+        var unit = mean / mean.norm(dim: 0, keepdim: true).Plus(1e-12);
         var search = SearchFrames;
         var minDistance = Math.Max(1, (int)Math.Round(_options.MinDistanceSeconds / FrameSeconds));
         var k = Math.Min(_options.MaxRepeatingFrames, frames);
@@ -92,13 +92,13 @@ internal sealed class RepetSimSeparator : SpectralSeparator
             var rows = Math.Min(RowsPerChunk, start + count - r0);
             var similarity = torch.matmul(unit.narrow(1, r0, rows).t(), unit);
             var rowIndex = torch.arange(r0, r0 + rows, device: magnitude.device).unsqueeze(1);
-            var outside = (columns - rowIndex).abs() > search;
-            similarity = similarity.masked_fill(outside, double.NegativeInfinity);
+            var outside = columns.Minus(rowIndex).abs().GreaterThan(search);
+            similarity = similarity.MaskedWith(outside, double.NegativeInfinity);
 
             // Peaks: maxima of their own ±minDistance neighbourhood, above the threshold (nussl's find_peaks rule).
             var pooled = torch.nn.functional.max_pool1d(similarity.unsqueeze(1), (2 * minDistance) + 1, 1, minDistance).squeeze(1);
-            var peaks = similarity.eq(pooled).logical_and(similarity >= _options.SimilarityThreshold).logical_and(outside.logical_not());
-            var candidates = similarity.masked_fill(peaks.logical_not(), double.NegativeInfinity);
+            var peaks = similarity.eq(pooled).logical_and(similarity.AtLeastValue(_options.SimilarityThreshold)).logical_and(outside.logical_not());
+            var candidates = similarity.MaskedWith(peaks.logical_not(), double.NegativeInfinity);
             var (values, indices) = candidates.topk(k, -1);
             var chosen = indices.cpu().data<long>().ToArray();
             var finite = values.isfinite().cpu().data<bool>().ToArray();
@@ -213,10 +213,10 @@ internal sealed class MidSideSeparator : SpectralSeparator
         // bin of two independent signals can look coherent by chance, an average over a few frames cannot.
         var window = SmoothingHalfWindow;
         var cross = WienerRefinement.BoxSum(left * right.conj(), window).abs();
-        var energy = WienerRefinement.BoxSum(left.abs().square() + right.abs().square(), window);
-        var similarity = (2 * cross / (energy + 1e-20)).clamp(0, 1);
-        var centre = similarity.pow(_options.Power).to(torch.ScalarType.Float32).unsqueeze(0);
-        var stems = torch.stack([centre * spectrum, (1 - centre) * spectrum]);
+        var energy = WienerRefinement.BoxSum(left.abs().square().Plus(right.abs().square()), window);
+        var similarity = (cross.Times(2) / energy.Plus(1e-20)).Between(0, 1);
+        var centre = similarity.Power(_options.Power).to(torch.ScalarType.Float32).unsqueeze(0);
+        var stems = torch.stack([centre * spectrum, centre.SubtractedFrom(1) * spectrum]);
         var refined = WienerRefinement.Refine(spectrum, stems, _options.WienerIterations, WienerHalfWindow);
         return refined.narrow(-1, keepStart, keepCount).MoveToOuterDisposeScope();
     }

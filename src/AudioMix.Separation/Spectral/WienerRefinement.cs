@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using TorchSharp;
 
 namespace AudioMix.Separation.Spectral;
@@ -42,7 +43,7 @@ internal static class WienerRefinement
     private static torch.Tensor SingleChannel(torch.Tensor mixture, torch.Tensor stems)
     {
         var power = stems.abs().square();
-        var gain = power / (power.sum(dim: 0, keepdim: true) + Epsilon);
+        var gain = power / power.sum(dim: 0, keepdim: true).Plus(Epsilon);
         return gain * mixture.unsqueeze(0);
     }
 
@@ -56,25 +57,25 @@ internal static class WienerRefinement
         // v_j: the stem's power averaged over channels; R_j: its normalised spatial covariance, smoothed over time.
         var p1 = y1.abs().square();
         var p2 = y2.abs().square();
-        var v = (p1 + p2) / 2;
-        var vSum = BoxSum(v, halfWindow) + Epsilon;
+        var v = p1.Plus(p2).Times(0.5);
+        var vSum = BoxSum(v, halfWindow).Plus(Epsilon);
         var r11 = BoxSum(p1, halfWindow) / vSum;
         var r22 = BoxSum(p2, halfWindow) / vSum;
         var r12 = BoxSum(y1 * y2.conj(), halfWindow) / vSum;
 
         // Mixture covariance C = Σ_j v_j R_j (+ ε I for invertibility), and its 2×2 inverse.
-        var c11 = (v * r11).sum(dim: 0) + Epsilon;
-        var c22 = (v * r22).sum(dim: 0) + Epsilon;
+        var c11 = (v * r11).sum(dim: 0).Plus(Epsilon);
+        var c22 = (v * r22).sum(dim: 0).Plus(Epsilon);
         var c12 = (v * r12).sum(dim: 0);
-        var det = (c11 * c22) - c12.abs().square();
+        var det = (c11 * c22).Minus(c12.abs().square());
         var x1 = x.select(0, 0);
         var x2 = x.select(0, 1);
 
         // z = C⁻¹ x, then y_j = v_j R_j z.
-        var z1 = ((c22 * x1) - (c12 * x2)) / det;
-        var z2 = ((c11 * x2) - (c12.conj() * x1)) / det;
-        var out1 = v * ((r11 * z1) + (r12 * z2));
-        var out2 = v * ((r12.conj() * z1) + (r22 * z2));
+        var z1 = (c22 * x1).Minus(c12 * x2) / det;
+        var z2 = (c11 * x2).Minus(c12.conj() * x1) / det;
+        var out1 = v * (r11 * z1).Plus(r12 * z2);
+        var out2 = v * (r12.conj() * z1).Plus(r22 * z2);
         return torch.stack([out1, out2], 1).to(stems.dtype);
     }
 
@@ -88,8 +89,8 @@ internal static class WienerRefinement
         var frames = x.shape[^1];
         var cumulative = torch.nn.functional.pad(x.cumsum(-1), [1, 0]);
         var index = torch.arange(frames, device: x.device);
-        var upper = (index + w + 1).clamp_max(frames);
-        var lower = (index - w).clamp_min(0);
-        return cumulative.index_select(-1, upper) - cumulative.index_select(-1, lower);
+        var upper = index.Plus(w + 1).AtMost(frames);
+        var lower = index.Plus(-w).AtLeast(0);
+        return cumulative.index_select(-1, upper).Minus(cumulative.index_select(-1, lower));
     }
 }
