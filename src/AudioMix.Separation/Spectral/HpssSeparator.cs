@@ -15,7 +15,7 @@ internal sealed class HpssSeparator : SpectralSeparator
     private readonly HpssOptions _options;
     private readonly string[] _stems;
 
-    public HpssSeparator(HpssOptions options, torch.Device? device = null, int blockFrames = 256)
+    public HpssSeparator(HpssOptions options, torch.Device? device = null, int blockFrames = 0)
         : base(Validated(options), device, blockFrames)
     {
         _options = options;

@@ -15,7 +15,7 @@ internal sealed class RepetSimSeparator : SpectralSeparator
     private const int RowsPerChunk = 32;
     private readonly RepetSimOptions _options;
 
-    public RepetSimSeparator(RepetSimOptions options, torch.Device? device = null, int blockFrames = 256)
+    public RepetSimSeparator(RepetSimOptions options, torch.Device? device = null, int blockFrames = 0)
         : base(Validated(options), device, blockFrames)
     {
         _options = options;
@@ -167,7 +167,7 @@ internal sealed class MidSideSeparator : SpectralSeparator
 {
     private readonly MidSideOptions _options;
 
-    public MidSideSeparator(MidSideOptions options, torch.Device? device = null, int blockFrames = 256)
+    public MidSideSeparator(MidSideOptions options, torch.Device? device = null, int blockFrames = 0)
         : base(Validated(options), device, blockFrames)
     {
         _options = options;

@@ -32,14 +32,21 @@ internal abstract class SpectralSeparator : ISeparator
             throw new ArgumentException("Separators use a window as long as the FFT.", nameof(stft));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(blockFrames, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(blockFrames);
         StftOptions = stft with { Center = true };
         _centred = new Stft(StftOptions, device);
         _uncentred = new Stft(StftOptions with { Center = false }, device);
         Device = _centred.Device;
-        BlockFrames = blockFrames;
+        BlockFrames = blockFrames > 0 ? blockFrames : Math.Max(16, DefaultBlockSamples / stft.HopLength);
         _window = torch.hann_window(stft.FftSize, periodic: true, dtype: torch.ScalarType.Float32, device: Device).DetachFromDisposeScope();
     }
+
+    /// <summary>
+    /// Samples a streamed block estimates at a time when none is given (0): 256 frames at hop 512. Per-block tensors grow
+    /// with the FFT size times the frame count, so the frame count follows the hop: the one-hour HPSS test peaked at
+    /// 1.10 GB with 256-frame blocks at 8192/2048 and stays near the 2048/512 figure (0.48 GB) this way.
+    /// </summary>
+    public const int DefaultBlockSamples = 256 * 512;
 
     public abstract string Method { get; }
 
