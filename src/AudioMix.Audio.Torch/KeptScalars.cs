@@ -54,6 +54,9 @@ public static class KeptScalars
     /// <summary>Elementwise <paramref name="a"/> ≥ <paramref name="value"/>.</summary>
     public static torch.Tensor AtLeastValue(this torch.Tensor a, double value) => With(value, s => Checked(a).ge(s));
 
+    /// <summary>Elementwise <paramref name="a"/> ≤ <paramref name="value"/>.</summary>
+    public static torch.Tensor AtMostValue(this torch.Tensor a, double value) => With(value, s => Checked(a).le(s));
+
     /// <summary><paramref name="a"/> clamped below at <paramref name="min"/>.</summary>
     public static torch.Tensor AtLeast(this torch.Tensor a, double min) => With(min, s => Checked(a).clamp_min(s));
 
@@ -82,6 +85,10 @@ public static class KeptScalars
         using var other = torch.tensor(otherwise, dtype: Checked(a).dtype, device: a.device);
         return a.where(condition, other);
     }
+
+    /// <summary>0, 1, …, <paramref name="count"/> − 1 (int64 unless <paramref name="dtype"/> says otherwise; TorchSharp's <c>arange(stop)</c> makes its start and step itself).</summary>
+    public static torch.Tensor Range(long count, torch.Device? device = null, torch.ScalarType dtype = torch.ScalarType.Int64) =>
+        With(0L, start => With(count, stop => With(1L, step => torch.arange(start, stop, step, dtype, device))));
 
     // The scalar is disposed after the op returns, so it is reachable (not finalizable) during the native call.
     private static torch.Tensor With(double value, Func<Scalar, torch.Tensor> op)

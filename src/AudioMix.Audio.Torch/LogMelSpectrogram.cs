@@ -56,16 +56,16 @@ public sealed class LogMelSpectrogram : IDisposable
         {
             1.0 => magnitude,
             2.0 => magnitude.square(),
-            _ => magnitude.pow(Options.Power),
+            _ => magnitude.Power(Options.Power),
         };
 
         // [nMels, bins] @ [..., bins, frames] broadcasts over the leading dimensions.
         var mel = torch.matmul(_melBank, power);
-        var db = mel.clamp_min(Options.AminDb).log10().mul_(10.0);
+        var db = mel.AtLeast(Options.AminDb).log10().Times(10.0);
         if (Options.TopDb is { } topDb)
         {
             var peak = db.amax([-2, -1], keepdim: true);
-            db = torch.maximum(db, peak - topDb);
+            db = torch.maximum(db, peak.Plus(-topDb));
         }
 
         return db.MoveToOuterDisposeScope();

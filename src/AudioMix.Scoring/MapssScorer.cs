@@ -184,16 +184,13 @@ public sealed class MapssScorer
                 signals[start + i].CopyTo(flat, i * length);
             }
 
-            kept.Add(NoCollection.Run(() =>
-            {
-                var batch = tensor(flat, [count, length], dtype: ScalarType.Float32).to(_encoder.Device);
-                var hidden = _encoder.Encode(batch);
-                var encoderFrames = hidden.shape[1];
+            var batch = tensor(flat, [count, length], dtype: ScalarType.Float32).to(_encoder.Device);
+            var hidden = _encoder.Encode(batch);
+            var encoderFrames = hidden.shape[1];
 
-                // Fixed grid: energy frame j reads encoder frame min(j, T − 1) (spec §5.3 recommendation).
-                var index = tensor(validFrames.Select(j => Math.Min(j, encoderFrames - 1)).ToArray(), device: hidden.device);
-                return hidden.index_select(1, index).to(ScalarType.Float32).MoveToOuterDisposeScope();
-            }));
+            // Fixed grid: energy frame j reads encoder frame min(j, T − 1) (spec §5.3 recommendation).
+            var index = tensor(validFrames.Select(j => Math.Min(j, encoderFrames - 1)).ToArray(), device: hidden.device);
+            kept.Add(hidden.index_select(1, index).to(ScalarType.Float32).MoveToOuterDisposeScope());
         }
 
         return cat(kept, 0);
@@ -220,7 +217,7 @@ public sealed class MapssScorer
             for (var start = 0; start < members.Length; start += _options.FramesPerBatch)
             {
                 var chunk = members.Skip(start).Take(_options.FramesPerBatch).ToArray();
-                NoCollection.Run(() => ScoreChunk(metric, embeddings, chunk, active, layout, scores));
+                ScoreChunk(metric, embeddings, chunk, active, layout, scores);
             }
         }
     }

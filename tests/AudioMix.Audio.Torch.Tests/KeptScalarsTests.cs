@@ -1,3 +1,4 @@
+using AudioMix.TestSupport;
 using TorchSharp;
 
 namespace AudioMix.Audio.Torch.Tests;
@@ -39,16 +40,7 @@ public sealed class KeptScalarsTests
     public async Task Results_stay_right_while_collections_and_finalizers_run_continuously()
     {
         // The failure these methods prevent: a collection during the native call finalizing the scalar under it.
-        using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }, TestContext.Current.CancellationToken);
-        try
+        await using (ContinuousCollection.Start(TestContext.Current.CancellationToken))
         {
             for (var i = 0; i < 10000; i++)
             {
@@ -58,11 +50,6 @@ public sealed class KeptScalarsTests
                 var expected = (10 - (((i + 1.5) * 2) + i)) / 3;
                 Assert.Equal(expected, y[0].item<double>(), 9);
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            await collector;
         }
     }
 }

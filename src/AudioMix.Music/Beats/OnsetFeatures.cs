@@ -58,19 +58,19 @@ internal sealed class OnsetFrontEnd : IDisposable
         var mel = MelPower(padded, FrameCount(mono.Length));            // [mels, T]
 
         // power_to_db(ref=1, amin=1e-10, top_db): the clip is global over the whole spectrogram (librosa).
-        var db = mel.clamp_min(1e-10).log10_().mul_(10.0);
-        db = torch.maximum(db, db.max() - o.TopDb);
+        var db = mel.AtLeast(1e-10).log10_().Times(10.0);
+        db = torch.maximum(db, db.max().Plus(-o.TopDb));
         var frames = (int)db.shape[1];
 
         var onset = new double[frames];
         var low = new double[frames];
         if (frames > 1)
         {
-            var flux = (db[.., 1..] - db[.., ..^1]).clamp_min_(0);       // [mels, T-1]
+            var flux = (db[.., 1..] - db[.., ..^1]).AtLeast(0.0);       // [mels, T-1]
             // numpy's median averages the two middle values for an even band count.
             var sorted = flux.sort(0).Values;
             var bands = (int)sorted.shape[0];
-            var median = bands % 2 == 1 ? sorted[bands / 2] : (sorted[(bands / 2) - 1] + sorted[bands / 2]) * 0.5;
+            var median = bands % 2 == 1 ? sorted[bands / 2] : sorted[(bands / 2) - 1].Plus(sorted[bands / 2]).Times(0.5);
             var lowMean = flux[..(int)_lowBands].mean([0]);
             var shift = o.LibrosaOnsetAlignment ? 1 + (o.FftSize / (2 * o.HopLength)) : 1;
             Place(ToDoubles(median), onset, shift);
@@ -168,11 +168,13 @@ internal sealed class OnsetFrontEnd : IDisposable
             var peak = acFull.abs().amax([1], keepdim: true);
             // librosa.util.normalize: frames whose norm is below the smallest positive float are left unscaled.
             var tiny = 2.2250738585072014e-308;
-            var scale = torch.where(peak > tiny, peak, torch.ones_like(peak));
-            sum.add_((acFull / scale).sum([0]));
+            var scale = torch.where(peak.GreaterThan(tiny), peak, torch.ones_like(peak));
+            using var blockSum = (acFull / scale).sum([0]);
+            using var next = sum.Plus(blockSum);
+            sum.copy_(next);
         }
 
-        return ToDoubles(sum / t);
+        return ToDoubles(sum.DividedBy(t));
     }
 
     private static void Place(double[] values, double[] target, int shift)

@@ -121,9 +121,8 @@ internal static class PmDistortionBank
         var pitchOffset = notchCount + 5 + 4 + 24 + 4 + 4;
         var clipOffset = pitchOffset + 4 + plan.LowPass.Length + plan.HighPass.Length;
         var vibratoOffset = clipOffset + 3;
-        NoCollection.Run(() =>
+        using (NewDisposeScope())
         {
-            using var spectralScope = NewDisposeScope();
             var frameTensor = tensor(x, dtype: ScalarType.Float64).reshape(frames, Frame);
             for (var i = 0; i < notchCount; i++)
             {
@@ -147,9 +146,7 @@ internal static class PmDistortionBank
                 var (stretched, _) = SpectralOps.TimeStretch(frameTensor, rates, 160);
                 Scatter(outputs[vibratoOffset + i], BankMath.Rows(SpectralOps.FixLength(stretched, Frame)));
             }
-
-            return 0;
-        });
+        }
 
         var t = new double[Frame];
         for (var k = 0; k < Frame; k++)

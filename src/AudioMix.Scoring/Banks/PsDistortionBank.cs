@@ -33,7 +33,7 @@ internal static class PsDistortionBank
         // 1. Notches: zero |f − c| < 50 Hz of the whole-signal FFT.
         foreach (var centre in new double[] { 500, 1000, 2000, 4000, 8000 })
         {
-            bank.Add(NoCollection.Run(() => BankMath.Rows(SpectralOps.Notch(xt, centre, 50, BankMath.Fs))[0]));
+            bank.Add(BankMath.Rows(SpectralOps.Notch(xt, centre, 50, BankMath.Fs))[0]);
         }
 
         // 2. Comb ("advance": y[k] = x[k] + g·x[k + D]); 6 delays zipped with 5 gains drops 15 ms.
@@ -125,7 +125,7 @@ internal static class PsDistortionBank
         var nFft = Math.Min(2048, n / 2);
         foreach (var steps in new double[] { -4, -2, 2, 4 })
         {
-            bank.Add(NoCollection.Run(() => BankMath.Rows(SpectralOps.PitchShift(xt, steps, nFft))[0]));
+            bank.Add(BankMath.Rows(SpectralOps.PitchShift(xt, steps, nFft))[0]);
         }
 
         // 9–10. Butterworth order 4, zero-phase (filtfilt pad 3·max(len a, len b) = 15).
@@ -168,7 +168,7 @@ internal static class PsDistortionBank
             }
 
             var factor = 1 + (mean / n);
-            bank.Add(NoCollection.Run(() => BankMath.Rows(SpectralOps.FixLength(SpectralOps.TimeStretch(xt, [factor], nFft).Stretched, n))[0]));
+            bank.Add(BankMath.Rows(SpectralOps.FixLength(SpectralOps.TimeStretch(xt, [factor], nFft).Stretched, n))[0]);
         }
 
         return [.. bank];

@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,8 +17,8 @@ internal static class SpectralOps
         var n = x.shape[^1];
         var spectrum = fft.rfft(x, dim: -1);
         var bins = spectrum.shape[^1];
-        var freqs = arange(bins, dtype: ScalarType.Float64, device: x.device) * ((double)sampleRate / n);
-        var keep = (freqs - centreHz).abs() >= halfWidthHz;
+        var freqs = KeptScalars.Range(bins, x.device, ScalarType.Float64).Times((double)sampleRate / n);
+        var keep = freqs.Plus(-centreHz).abs().AtLeastValue(halfWidthHz);
         return fft.irfft(spectrum * keep.to(spectrum.dtype), n, dim: -1);
     }
 
@@ -51,8 +52,8 @@ internal static class SpectralOps
 
         var t = tensor(stepTimes, dtype: ScalarType.Float64, device: x.device).reshape(batch, steps);
         var maxIndex = frames + 1;
-        var i0 = t.floor().clamp_max(maxIndex).to(ScalarType.Int64);
-        var i1 = (t.floor() + 1).clamp_max(maxIndex).to(ScalarType.Int64);
+        var i0 = t.floor().AtMost((double)maxIndex).to(ScalarType.Int64);
+        var i1 = t.floor().Plus(1.0).AtMost((double)maxIndex).to(ScalarType.Int64);
         var alpha = t - t.floor();
         var padded = nn.functional.pad(spec, [0, 2]);
 
@@ -60,21 +61,21 @@ internal static class SpectralOps
         var c0 = Gather(i0);
         var c1 = Gather(i1);
         var a = alpha.unsqueeze(1);
-        var magnitude = ((1 - a) * c0.abs()) + (a * c1.abs());
+        var magnitude = (a.SubtractedFrom(1) * c0.abs()).Plus(a * c1.abs());
 
         var phiAdvance = linspace(0, Math.PI * hop, bins, dtype: ScalarType.Float64, device: x.device).reshape(1, bins, 1);
         var dphase = c1.angle() - c0.angle() - phiAdvance;
-        dphase -= 2 * Math.PI * (dphase / (2 * Math.PI)).round();
-        var increments = phiAdvance + dphase;
+        dphase -= dphase.DividedBy(2 * Math.PI).round().Times(2 * Math.PI);
+        var increments = phiAdvance.Plus(dphase);
 
         // Phase at step i = phase of the first frame + Σ_{s<i} (advance + wrapped deviation).
         var accumulated = increments.cumsum(2) - increments;
-        var phase = spec.select(2, 0).angle().unsqueeze(2) + accumulated;
+        var phase = spec.select(2, 0).angle().unsqueeze(2).Plus(accumulated);
         var stretched = polar(magnitude, phase);
 
         var maxLength = lengths.Max();
         var y = istft(stretched, nFft, hop, nFft, window, center: true, length: maxLength);
-        var lengthMask = arange(maxLength, device: x.device).unsqueeze(0) < tensor(lengths.Select(l => (long)l).ToArray(), device: x.device).unsqueeze(1);
+        var lengthMask = KeptScalars.Range(maxLength, x.device).unsqueeze(0) < tensor(lengths.Select(l => (long)l).ToArray(), device: x.device).unsqueeze(1);
         return (y * lengthMask.to(ScalarType.Float64), lengths);
     }
 
@@ -92,7 +93,7 @@ internal static class SpectralOps
         var bins = outLength / 2 + 1;
         var have = spectrum.shape[^1];
         var resized = have >= bins ? spectrum.narrow(-1, 0, bins) : nn.functional.pad(spectrum, [0, bins - have]);
-        return fft.irfft(resized, outLength, dim: -1) * ((double)outLength / inLength);
+        return fft.irfft(resized, outLength, dim: -1).Times((double)outLength / inLength);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -64,7 +65,7 @@ public sealed class TorchScriptEncoder : IMapssEncoder
         {
             var mean = x.mean([-1], keepdim: true);
             var variance = (x - mean).square().mean([-1], keepdim: true);
-            x = (x - mean) / (variance + 1e-7).sqrt();
+            x = (x - mean) / variance.Plus(1e-7).sqrt();
         }
 
         var result = _module.invoke("forward", x, _layer);

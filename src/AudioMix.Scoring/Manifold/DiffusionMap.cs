@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,19 +36,19 @@ internal static class DiffusionMap
         // ‖x_i − x_j‖² through the Gram matrix; exact zeros on the diagonal, tiny negatives clamped.
         var gram = points.matmul(points.transpose(1, 2));
         var squaredNorms = gram.diagonal(0, 1, 2);
-        var distances = (squaredNorms.unsqueeze(2) + squaredNorms.unsqueeze(1) - (2 * gram)).clamp_min(0);
+        var distances = (squaredNorms.unsqueeze(2).Plus(squaredNorms.unsqueeze(1)) - gram.Times(2)).AtLeast(0.0);
         var offDiagonal = ones(n, n, dtype: ScalarType.Bool, device: device).triu(1);
-        distances = distances * (1 - eye(n, dtype: ScalarType.Float64, device: device));
+        distances = distances * eye(n, dtype: ScalarType.Float64, device: device).SubtractedFrom(1);
 
         // Lower median of the N(N−1)/2 upper-triangular entries (torch.median semantics).
         var upper = distances.masked_select(offDiagonal.unsqueeze(0).expand(frames, n, n)).reshape(frames, -1);
         var pairs = upper.shape[1];
-        var epsilon = upper.sort(1).Values.select(1, (pairs - 1) / 2).clamp_min(Float32Epsilon);
+        var epsilon = upper.sort(1).Values.select(1, (pairs - 1) / 2).AtLeast(Float32Epsilon);
 
-        var kernel = (-distances / (2 * epsilon.reshape(frames, 1, 1))).exp();
+        var kernel = (distances.neg() / epsilon.reshape(frames, 1, 1).Times(2)).exp();
         if (alpha != 0)
         {
-            var degree = kernel.sum(2).pow(alpha);
+            var degree = kernel.sum(2).Power(alpha);
             kernel = kernel / (degree.unsqueeze(2) * degree.unsqueeze(1));
         }
 
@@ -55,20 +56,20 @@ internal static class DiffusionMap
         var symmetric = kernel * rootDegree.unsqueeze(2) * rootDegree.unsqueeze(1);
 
         // Symmetrise exactly before the solve: rounding leaves K_sym asymmetric in the last bits.
-        symmetric = 0.5 * (symmetric + symmetric.transpose(1, 2));
+        symmetric = symmetric.Plus(symmetric.transpose(1, 2)).Times(0.5);
         var (values, vectors) = linalg.eigh(symmetric);
         values = values.flip(1);
         vectors = vectors.flip(2);
 
         var top = values.select(1, 0);
-        var lambdas = values.narrow(1, 1, n - 1).clamp_min(0);
+        var lambdas = values.narrow(1, 1, n - 1).AtLeast(0.0);
         var psi = vectors.narrow(2, 1, n - 1);
 
         var total = lambdas.sum(1, keepdim: true);
         var fraction = lambdas.cumsum(1) / total;
-        var retained = ((fraction < cutoff).sum(1) + 1).clamp_max(n - 1);
+        var retained = fraction.LessThan(cutoff).sum(1).Plus(1L).AtMost(n - 1);
 
-        var coordinates = psi * lambdas.pow(diffusionTime).unsqueeze(1);
+        var coordinates = psi * lambdas.Power(diffusionTime).unsqueeze(1);
         return new Result(coordinates, lambdas, top, retained, epsilon);
     }
 }

@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,11 +58,12 @@ internal static class MapssMeasures
             var tauOthers = stack(others.Select(o => clusters[o].Conditional(outU - clusters[o].MeanU.squeeze(1), outV - clusters[o].MeanV.squeeze(1))).ToArray(), 1);
             var tauOther = tauOthers.gather(1, nearest.unsqueeze(1)).squeeze(1);
 
-            var score = (1 - (a / (a + b + 1e-6))).clamp(0, 1);
+            // PS = 1 − A/(A + B + 1e-6), clipped (Generation 2).
+            var sum = a.Plus(b);
+            var score = (a / sum.Plus(1e-6)).SubtractedFrom(1).Between(0, 1);
 
             // Error radius: first-order sensitivity of B/(A + B) to the truncated coordinates.
-            var sum = a + b;
-            var bias = ((b * tauOwn.clamp_min(0).sqrt()) + (a * tauOther.clamp_min(0).sqrt())) / sum.square();
+            var bias = (b * tauOwn.AtLeast(0.0).sqrt()).Plus(a * tauOther.AtLeast(0.0).sqrt()) / sum.square();
 
             // 95 % half-width from covariance concentration (effective sample size 0.7·|C_s|).
             var nEff = Math.Max(Math.Floor(0.7 * (layout[s].Distortions + 1)), 3);
@@ -69,8 +71,8 @@ internal static class MapssMeasures
             var epsOwn = own.Spread(a, nEff, logTerm);
             var epsOthers = stack(others.Select(o => clusters[o].Spread(b, nEff, logTerm)).ToArray(), 1);
             var epsOther = epsOthers.gather(1, nearest.unsqueeze(1)).squeeze(1);
-            var grad = (a.square() + b.square()).sqrt() / sum.square();
-            var prob = (grad * (epsOwn.square() + epsOther.square()).sqrt()).clamp_max(1);
+            var grad = a.square().Plus(b.square()).sqrt() / sum.square();
+            var prob = (grad * epsOwn.square().Plus(epsOther.square()).sqrt()).AtMost(1.0);
 
             results[s] = new MeasureBatch(score, Finite(bias * hasRest), Finite(prob * hasRest));
         }
@@ -101,18 +103,20 @@ internal static class MapssMeasures
             var outU = u.select(1, source.Output).unsqueeze(1) - refU;
 
             // Second moment about the reference (not the mean), plus the ridge.
-            var sigma = (devU.transpose(1, 2).matmul(devU) / (np - 1)) + RidgeMatrix(lMax, u.device);
+            var sigma = devU.transpose(1, 2).matmul(devU).DividedBy(np - 1).Plus(RidgeMatrix(lMax, u.device));
             var factor = linalg.cholesky(sigma);
-            var g = WhitenedNorm(factor, devU).clamp_min(0) + 1e-6;
-            var aQuad = WhitenedNorm(factor, outU).squeeze(1).clamp_min(0);
-            var a = aQuad + 1e-6;
+            var g = WhitenedNorm(factor, devU).AtLeast(0.0).Plus(1e-6);
+            var aQuad = WhitenedNorm(factor, outU).squeeze(1).AtLeast(0.0);
+            var a = aQuad.Plus(1e-6);
+
+            // Method-of-moments Gamma fit of the distortions' squared distances: PM = Q(k, a/θ).
             var mu = g.mean([1]);
             var variance = g.var(1);
             var shape = mu.square() / variance;
             var scale = variance / mu;
-            var pm = special.gammaincc(shape, a / scale).clamp(0, 1);
-            var healthy = mu.gt(0).logical_and(variance.gt(0)).logical_and(mu.isfinite()).logical_and(variance.isfinite());
-            var degenerate = where(aQuad.le(1e-12), 1.0, 0.0).to(ScalarType.Float64);
+            var pm = special.gammaincc(shape, a / scale).Between(0, 1);
+            var healthy = mu.GreaterThan(0).logical_and(variance.GreaterThan(0)).logical_and(mu.isfinite()).logical_and(variance.isfinite());
+            var degenerate = aQuad.AtMostValue(1e-12).to(ScalarType.Float64);
             pm = where(healthy, pm, degenerate);
 
             // Confidence: mean-centred retained covariance, uncentred cross-covariance, Schur complement.
@@ -133,36 +137,41 @@ internal static class MapssMeasures
     private static (Tensor Bias, Tensor Prob) MatchIntervals(Tensor g, Tensor a, Tensor tau, Tensor deltaA, int np, double delta)
     {
         var muG = g.mean([1]);
-        var varG = g.var(1) + 1e-12;
-        var full = g + tau;
+        var varG = g.var(1).Plus(1e-12);
+        var full = g.Plus(tau);
         var muFull = full.mean([1]);
-        var varFull = full.var(1) + 1e-12;
+        var varFull = full.var(1).Plus(1e-12);
         var k = muG.square() / varG;
         var theta = varG / muG;
         var centre = special.gammaincc(k, a / theta);
 
         var deltaGMax = tau.amax([1]);
-        var factor = deltaGMax * np / (np - 1);
-        var dk = factor * (muFull + muG) / varG;
-        var dTheta = factor * (varFull + varG) / (muG.square() + 1e-9);
+        var factor = deltaGMax.Times(np / (np - 1.0));
+        var dk = factor * muFull.Plus(muG) / varG;
+        var dTheta = factor * varFull.Plus(varG) / muG.square().Plus(1e-9);
 
         var bias = Corners(centre, (sk, sa, st) =>
-            special.gammaincc((k + (sk * dk)).clamp_min(1e-6), (a + (sa * deltaA)).clamp_min(1e-8) / (theta + (st * dTheta)).clamp_min(1e-6)));
+            special.gammaincc(
+                k.Plus(dk.Times(sk)).AtLeast(1e-6),
+                a.Plus(deltaA.Times(sa)).AtLeast(1e-8) / theta.Plus(dTheta.Times(st)).AtLeast(1e-6)));
 
         var r2 = g.amax([1]);
         var ell = Math.Log(6 / delta);
-        var epsMu = (2 * varG * ell / np).sqrt() + (3 * r2 * ell / np);
-        var epsSigma = (2 * r2.square() * ell / np).sqrt() + (3 * r2.square() * ell / np);
+        // ε_μ = √(2σ²ℓ/n) + 3Rℓ/n and ε_σ = √(2R²ℓ/n) + 3R²ℓ/n (Bernstein), R = max g.
+        var epsMu = varG.Times(2 * ell / np).sqrt().Plus(r2.Times(3 * ell / np));
+        var epsSigma = r2.square().Times(2 * ell / np).sqrt().Plus(r2.square().Times(3 * ell / np));
         var sigma = varG.sqrt();
-        var dkdmu = 2 * muG / (varG + 1e-9);
-        var dkdsigma = -2 * muG.square() / (sigma.pow(3) + 1e-9);
-        var dthdmu = -varG / (muG.square() + 1e-9);
-        var dthdsigma = 2 * sigma / (muG + 1e-9);
-        var deltaK = minimum((dkdmu.abs() * epsMu) + (dkdsigma.abs() * epsSigma), 0.5 * k);
-        var deltaTheta = minimum((dthdmu.abs() * epsMu) + (dthdsigma.abs() * epsSigma), 0.5 * theta);
-        var deltaA2 = minimum(r2 * Math.Sqrt(2 * ell / np), (0.5 * a) + 1e-12);
+        var dkdmu = muG.Times(2) / varG.Plus(1e-9);
+        var dkdsigma = muG.square().Times(-2) / sigma.Power(3).Plus(1e-9);
+        var dthdmu = varG.neg() / muG.square().Plus(1e-9);
+        var dthdsigma = sigma.Times(2) / muG.Plus(1e-9);
+        var deltaK = minimum((dkdmu.abs() * epsMu).Plus(dkdsigma.abs() * epsSigma), k.Times(0.5));
+        var deltaTheta = minimum((dthdmu.abs() * epsMu).Plus(dthdsigma.abs() * epsSigma), theta.Times(0.5));
+        var deltaA2 = minimum(r2.Times(Math.Sqrt(2 * ell / np)), a.Times(0.5).Plus(1e-12));
         var prob = Corners(centre, (sk, sa, st) =>
-            special.gammaincc(k + (sk * deltaK), (a + (sa * deltaA2)).clamp_min(1e-8) / (theta + (st * deltaTheta))));
+            special.gammaincc(
+                k.Plus(deltaK.Times(sk)),
+                a.Plus(deltaA2.Times(sa)).AtLeast(1e-8) / theta.Plus(deltaTheta.Times(st))));
         return (bias, prob);
     }
 
@@ -187,9 +196,9 @@ internal static class MapssMeasures
 
     private static Tensor Finite(Tensor x) => nan_to_num(x, 0, 0, 0);
 
-    private static Tensor Distance(Tensor quadratic) => (quadratic.clamp_min(0) + 1e-6).sqrt();
+    private static Tensor Distance(Tensor quadratic) => quadratic.AtLeast(0.0).Plus(1e-6).sqrt();
 
-    private static Tensor RidgeMatrix(long size, Device device) => eye(size, dtype: ScalarType.Float64, device: device).unsqueeze(0) * Ridge;
+    private static Tensor RidgeMatrix(long size, Device device) => eye(size, dtype: ScalarType.Float64, device: device).unsqueeze(0).Times(Ridge);
 
     /// <summary>dᵀ Σ⁻¹ d = ‖F⁻¹d‖² for every row of <paramref name="d"/> (<c>[F, k, L]</c>) → <c>[F, k]</c>, F the lower Cholesky factor of Σ.</summary>
     private static Tensor WhitenedNorm(Tensor factor, Tensor d) =>
@@ -204,13 +213,13 @@ internal static class MapssMeasures
         var lMax = retained.max().item<long>();
         var lMin = retained.min().item<long>();
         var device = coordinates.device;
-        var keep = arange(lMax, device: device).unsqueeze(0) < retained.unsqueeze(1);
+        var keep = KeptScalars.Range(lMax, device).unsqueeze(0) < retained.unsqueeze(1);
         var u = coordinates.narrow(2, 0, lMax) * keep.unsqueeze(1).to(ScalarType.Float64);
         var restWidth = width - lMin;
         Tensor v;
         if (restWidth > 0)
         {
-            var rest = (arange(restWidth, device: device).unsqueeze(0) + lMin) >= retained.unsqueeze(1);
+            var rest = KeptScalars.Range(restWidth, device).unsqueeze(0).Plus(lMin) >= retained.unsqueeze(1);
             v = coordinates.narrow(2, lMin, restWidth) * rest.unsqueeze(1).to(ScalarType.Float64);
         }
         else
@@ -218,7 +227,7 @@ internal static class MapssMeasures
             v = zeros(coordinates.shape[0], coordinates.shape[1], 1, dtype: ScalarType.Float64, device: device);
         }
 
-        var hasRest = retained.lt(width).to(ScalarType.Float64);
+        var hasRest = retained.LessThan(width).to(ScalarType.Float64);
         return (u, v, retained, lMax, hasRest);
     }
 
@@ -262,16 +271,16 @@ internal static class MapssMeasures
             var meanV = pv.mean([1], keepdim: true);
             var cu = pu - meanU;
             var cv = pv - meanV;
-            var sigmaU = (cu.transpose(1, 2).matmul(cu) / (n - 1)) + RidgeMatrix(lMax, device);
-            var sigmaV = (cv.transpose(1, 2).matmul(cv) / (n - 1)) + RidgeMatrix(pv.shape[2], device);
-            var cross = uncentredCross ? pu.transpose(1, 2).matmul(pv) / (n - 1) : cu.transpose(1, 2).matmul(cv) / (n - 1);
+            var sigmaU = cu.transpose(1, 2).matmul(cu).DividedBy(n - 1).Plus(RidgeMatrix(lMax, device));
+            var sigmaV = cv.transpose(1, 2).matmul(cv).DividedBy(n - 1).Plus(RidgeMatrix(pv.shape[2], device));
+            var cross = (uncentredCross ? pu.transpose(1, 2).matmul(pv) : cu.transpose(1, 2).matmul(cv)).DividedBy(n - 1);
             var factor = linalg.cholesky(sigmaU);
             var whitened = CholeskySolve(factor, cross);
-            var schur = sigmaV - cross.transpose(1, 2).matmul(whitened)
-                + (eye(pv.shape[2], dtype: ScalarType.Float64, device: device).unsqueeze(0) * SchurJitter);
+            var schur = (sigmaV - cross.transpose(1, 2).matmul(whitened))
+                .Plus(eye(pv.shape[2], dtype: ScalarType.Float64, device: device).unsqueeze(0).Times(SchurJitter));
 
             // The spectrum of cuᵀcu/(n − 1) (L × L) equals that of cu·cuᵀ/(n − 1) (n × n) plus zeros: solve the smaller one.
-            var gram = spectrum ? linalg.eigvalsh(cu.matmul(cu.transpose(1, 2)) / (n - 1)).clamp_min(0) : cu;
+            var gram = spectrum ? linalg.eigvalsh(cu.matmul(cu.transpose(1, 2)).DividedBy(n - 1)).AtLeast(0.0) : cu;
             return new Cluster
             {
                 MeanU = meanU,
@@ -308,19 +317,19 @@ internal static class MapssMeasures
         public Tensor Spread(Tensor x, double nEff, double logTerm)
         {
             var n = GramEigenvalues.shape[1];
-            var lambdaMax = GramEigenvalues.select(1, -1) + Ridge;
+            var lambdaMax = GramEigenvalues.select(1, -1).Plus(Ridge);
 
             // Ascending Gram eigenvalues g_0..g_{n−1}: the smallest of the L_f-dimensional covariance is g[n − L_f]
             // when L_f ≤ n, and 0 otherwise (more directions than points).
-            var index = (n - Retained).clamp(0, n - 1);
-            var smallest = GramEigenvalues.gather(1, index.unsqueeze(1)).squeeze(1) * Retained.le(n).to(ScalarType.Float64);
-            var lambdaMin = (smallest + Ridge).clamp_min(1e-9);
-            var lambdaMinEff = maximum(lambdaMin, 0.05 * lambdaMax);
-            var trace = GramEigenvalues.sum(1) + (Retained.to(ScalarType.Float64) * Ridge);
+            var index = Retained.neg().Plus(n).AtLeast(0L).AtMost(n - 1);
+            var smallest = GramEigenvalues.gather(1, index.unsqueeze(1)).squeeze(1) * Retained.AtMostValue(n).to(ScalarType.Float64);
+            var lambdaMin = smallest.Plus(Ridge).AtLeast(1e-9);
+            var lambdaMinEff = maximum(lambdaMin, lambdaMax.Times(0.05));
+            var trace = GramEigenvalues.sum(1).Plus(Retained.to(ScalarType.Float64).Times(Ridge));
             var r = trace / lambdaMax;
-            var meanDev = (2 * lambdaMax * logTerm / nEff).sqrt();
-            var relCovDev = (r / nEff).sqrt() + ((r + logTerm) / nEff);
-            return (2 * x.sqrt() * meanDev * (lambdaMax / lambdaMinEff).sqrt()) + (x * relCovDev);
+            var meanDev = lambdaMax.Times(2 * logTerm / nEff).sqrt();
+            var relCovDev = r.DividedBy(nEff).sqrt().Plus(r.Plus(logTerm).DividedBy(nEff));
+            return (x.sqrt().Times(2) * meanDev * (lambdaMax / lambdaMinEff).sqrt()).Plus(x * relCovDev);
         }
 
         private static Tensor CholeskySolve(Tensor factor, Tensor b) =>

@@ -81,7 +81,7 @@ internal sealed class RepetSimSeparator : SpectralSeparator
         var search = SearchFrames;
         var minDistance = Math.Max(1, (int)Math.Round(_options.MinDistanceSeconds / FrameSeconds));
         var k = Math.Min(_options.MaxRepeatingFrames, frames);
-        var columns = torch.arange(frames, device: magnitude.device).unsqueeze(0);
+        var columns = KeptScalars.Range(frames, magnitude.device).unsqueeze(0);
 
         // Frame-major magnitudes [frames, channels·bins] so the chosen frames are read as contiguous rows.
         var width = channels * bins;
@@ -91,7 +91,7 @@ internal sealed class RepetSimSeparator : SpectralSeparator
         {
             var rows = Math.Min(RowsPerChunk, start + count - r0);
             var similarity = torch.matmul(unit.narrow(1, r0, rows).t(), unit);
-            var rowIndex = torch.arange(r0, r0 + rows, device: magnitude.device).unsqueeze(1);
+            var rowIndex = KeptScalars.Range(rows, magnitude.device).Plus((long)r0).unsqueeze(1);
             var outside = columns.Minus(rowIndex).abs().GreaterThan(search);
             similarity = similarity.MaskedWith(outside, double.NegativeInfinity);
 

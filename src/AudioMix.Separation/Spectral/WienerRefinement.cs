@@ -88,7 +88,7 @@ internal static class WienerRefinement
         var x = input.is_complex() ? input.to(torch.ScalarType.ComplexFloat64) : input.to(torch.ScalarType.Float64);
         var frames = x.shape[^1];
         var cumulative = torch.nn.functional.pad(x.cumsum(-1), [1, 0]);
-        var index = torch.arange(frames, device: x.device);
+        var index = KeptScalars.Range(frames, x.device);
         var upper = index.Plus(w + 1).AtMost(frames);
         var lower = index.Plus(-w).AtLeast(0);
         return cumulative.index_select(-1, upper).Minus(cumulative.index_select(-1, lower));
