@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -14,10 +15,13 @@ namespace AudioMix.Analyzers;
 /// TorchSharp wraps every number given to a tensor op in a finalizable <c>Scalar</c>, reads its native handle and drops
 /// the object before the P/Invoke. A garbage collection during the call can run the finalizer and free the scalar under
 /// libtorch ("Unknown scalar type", "Expected false to be true … Scalar.h"). We saw it in a one-hour HPSS run and in
-/// about one MAPSS test run in ten. The rule flags (1) any implicit number → Scalar conversion in our code
-/// (<c>x * 0.5</c>, <c>clamp_min(0)</c>, <c>arange(0, n, 1)</c>) and (2) the TorchSharp members that create a Scalar
-/// themselves (<c>a + b</c> and <c>add(b)</c> pass alpha = 1; <c>arange(n)</c> passes start and step; <c>ToDouble()</c>
-/// goes through a temporary Scalar). Use AudioMix.Audio.Torch.KeptScalars, a <c>using</c> Scalar, or <c>item&lt;T&gt;()</c>.
+/// about one MAPSS test run in ten. The members that do this are listed in TorchSharpScalarCreators.txt, read from
+/// TorchSharp's IL (every public member that converts a number to a Scalar or calls one that does: <c>x * 0.5</c>,
+/// <c>a + b</c> with its hidden alpha = 1, <c>square()</c> = <c>pow(2)</c>, <c>arange(n)</c>, <c>ToDouble()</c>, the implicit
+/// conversions themselves); AudioMix.Analyzers.Tests re-reads the IL and fails when the list is stale. Use
+/// AudioMix.Audio.Torch.KeptScalars, a <c>using</c> Scalar made with <c>ToScalar()</c>, or <c>item&lt;T&gt;()</c>.
+/// TorchScript <c>invoke</c>/<c>forward</c>/<c>call</c> convert long, float and double arguments the same way (and the
+/// native side uses them during the whole forward pass): pass an owned Scalar, an int or a tensor instead.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TorchScalarLifetimeAnalyzer : DiagnosticAnalyzer
@@ -30,24 +34,10 @@ public sealed class TorchScalarLifetimeAnalyzer : DiagnosticAnalyzer
         "{0}: the TorchSharp Scalar it creates can be finalized while libtorch uses it; use KeptScalars, a disposed Scalar or item<T>()",
         "Reliability",
         DiagnosticSeverity.Warning,
-        isEnabledByDefault: true,
-        helpLinkUri: null,
-        customTags: []);
+        isEnabledByDefault: true);
 
-    // Members that create a Scalar inside TorchSharp when called with these parameter counts (the overloads that
-    // fill in alpha/value/start/step themselves).
-    private static readonly ImmutableDictionary<string, ImmutableArray<int>> ImplicitScalarMembers =
-        new Dictionary<string, ImmutableArray<int>>
-        {
-            ["add"] = [1, 2],     // Tensor.add(other) ⇒ alpha = 1; torch.add(a, b) ⇒ a.add(b)
-            ["add_"] = [1, 2],
-            ["addcdiv"] = [2, 3],
-            ["addcdiv_"] = [2, 3],
-        }.ToImmutableDictionary();
-
-    private static readonly ImmutableHashSet<string> ScalarConversions = ImmutableHashSet.Create(
-        "ToDouble", "ToSingle", "ToHalf", "ToBFloat16", "ToSByte", "ToByte", "ToInt16", "ToInt32", "ToInt64",
-        "ToBoolean", "ToComplexFloat32", "ToComplexFloat64", "ToComplex32", "ToComplex64");
+    /// <summary>Keys (see <see cref="Key"/>) of the TorchSharp members that create a Scalar and drop it.</summary>
+    public static ImmutableHashSet<string> Creators { get; } = LoadCreators();
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
 
@@ -57,85 +47,108 @@ public sealed class TorchScalarLifetimeAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var scalar = start.Compilation.GetTypeByMetadataName("TorchSharp.Scalar");
-            var tensor = start.Compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
-            var torch = start.Compilation.GetTypeByMetadataName("TorchSharp.torch");
-            var extensions = start.Compilation.GetTypeByMetadataName("TorchSharp.TensorExtensionMethods");
-            if (scalar is null || tensor is null || torch is null)
+            if (start.Compilation.GetTypeByMetadataName("TorchSharp.Scalar") is null)
             {
                 return;
             }
 
-            start.RegisterOperationAction(c => AnalyzeConversion(c, scalar), OperationKind.Conversion);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, tensor, torch, extensions), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeOperator(c, tensor, ((IBinaryOperation)c.Operation).OperatorMethod, ((IBinaryOperation)c.Operation).OperatorKind), OperationKind.Binary);
-            start.RegisterOperationAction(c => AnalyzeOperator(c, tensor, ((ICompoundAssignmentOperation)c.Operation).OperatorMethod, ((ICompoundAssignmentOperation)c.Operation).OperatorKind), OperationKind.CompoundAssignment);
+            start.RegisterOperationAction(c => Check(c, ((IConversionOperation)c.Operation).OperatorMethod), OperationKind.Conversion);
+            start.RegisterOperationAction(c => Check(c, ((IBinaryOperation)c.Operation).OperatorMethod), OperationKind.Binary);
+            start.RegisterOperationAction(c => Check(c, ((ICompoundAssignmentOperation)c.Operation).OperatorMethod), OperationKind.CompoundAssignment);
+            start.RegisterOperationAction(c => Check(c, ((IUnaryOperation)c.Operation).OperatorMethod), OperationKind.Unary);
+            start.RegisterOperationAction(c => Check(c, ((IPropertyReferenceOperation)c.Operation).Property.GetMethod), OperationKind.PropertyReference);
+            start.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeConversion(OperationAnalysisContext context, INamedTypeSymbol scalar)
+    /// <summary>"TorchSharp.torch+Tensor.add(Tensor)": the declaring type's metadata name, the member, its parameter type names.</summary>
+    public static string Key(IMethodSymbol method)
     {
-        var conversion = (IConversionOperation)context.Operation;
-        if (conversion.IsImplicit
-            && conversion.Conversion.IsUserDefined
-            && SymbolEqualityComparer.Default.Equals(conversion.Type, scalar)
-            && conversion.Operand.Type is { } from
-            && !SymbolEqualityComparer.Default.Equals(from, scalar))
-        {
-            context.ReportDiagnostic(Diagnostic.Create(Rule, conversion.Syntax.GetLocation(), $"'{conversion.Operand.Syntax}' becomes a Scalar implicitly"));
-        }
+        var definition = method.ReducedFrom ?? method.OriginalDefinition;
+        var parameters = definition.Parameters.Select(p => TypeName(p.Type) + (p.RefKind == RefKind.None ? string.Empty : "&"));
+        return $"{TypeKey(definition.ContainingType)}.{definition.MetadataName}({string.Join(",", parameters)})";
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, INamedTypeSymbol tensor, INamedTypeSymbol torch, INamedTypeSymbol? extensions)
+    private static void AnalyzeInvocation(OperationAnalysisContext context)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        var method = invocation.TargetMethod;
-        var owner = method.ContainingType;
-        if (SymbolEqualityComparer.Default.Equals(owner, tensor) || SymbolEqualityComparer.Default.Equals(owner, torch))
-        {
-            var arity = method.Parameters.Length;
-            if (ImplicitScalarMembers.TryGetValue(method.Name, out var arities) && arities.Contains(arity)
-                && (SymbolEqualityComparer.Default.Equals(owner, tensor) ? arity == arities[0] : arity == arities[1]))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), $"'{method.Name}' without an explicit alpha"));
-            }
-            else if (method.Name == "arange" && SymbolEqualityComparer.Default.Equals(owner, torch) && CountScalarParameters(method) < 3)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), "'arange' without start and step"));
-            }
-        }
-        else if (extensions is not null && SymbolEqualityComparer.Default.Equals(owner, extensions)
-            && ScalarConversions.Contains(method.Name)
-            && method.Parameters.Length == 1
-            && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, tensor))
-        {
-            context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), $"'{method.Name}()' on a tensor"));
-        }
-    }
-
-    private static void AnalyzeOperator(OperationAnalysisContext context, INamedTypeSymbol tensor, IMethodSymbol? method, BinaryOperatorKind kind)
-    {
-        if (method is null || !SymbolEqualityComparer.Default.Equals(method.ContainingType, tensor))
+        if (!Creators.Contains(Key(invocation.TargetMethod)))
         {
             return;
         }
 
-        // a + b is add(b) (alpha = 1); number - t and number / t create the number's Scalar inside TorchSharp.
-        var leftIsTensor = SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, tensor);
-        var implicitInside = kind switch
+        // TorchScript calls convert only long/float/double arguments; tensors, ints, bools and owned Scalars are safe.
+        if (IsTorchScriptCall(invocation.TargetMethod)
+            && !invocation.Arguments.SelectMany(Values).Any(v => v.Type?.SpecialType is SpecialType.System_Int64 or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Object))
         {
-            BinaryOperatorKind.Add => true,
-            BinaryOperatorKind.Subtract or BinaryOperatorKind.Divide => !leftIsTensor,
-            _ => false,
-        };
-        var numberOperand = method.Parameters.Any(p => p.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single
-            or SpecialType.System_Int32 or SpecialType.System_Int64);
-        if (implicitInside || numberOperand)
+            return;
+        }
+
+        Report(context, invocation.TargetMethod);
+    }
+
+    private static IEnumerable<IOperation> Values(IArgumentOperation argument)
+    {
+        var value = argument.Value;
+        if (value is IArrayCreationOperation { Initializer: { } initializer })
         {
-            context.ReportDiagnostic(Diagnostic.Create(Rule, context.Operation.Syntax.GetLocation(), $"operator '{context.Operation.Syntax.ToString().Trim()}'"));
+            return initializer.ElementValues.Select(Unboxed);
+        }
+
+        return [Unboxed(value)];
+    }
+
+    private static IOperation Unboxed(IOperation value) =>
+        value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : value;
+
+    private static bool IsTorchScriptCall(IMethodSymbol method) =>
+        method.Name is "invoke" or "forward" or "call" && TypeKey(method.ContainingType).StartsWith("TorchSharp.torch+jit+", System.StringComparison.Ordinal);
+
+    private static void Check(OperationAnalysisContext context, IMethodSymbol? method)
+    {
+        if (method is not null && Creators.Contains(Key(method)))
+        {
+            Report(context, method);
         }
     }
 
-    private static int CountScalarParameters(IMethodSymbol method) =>
-        method.Parameters.Count(p => p.Type.Name == "Scalar");
+    private static void Report(OperationAnalysisContext context, IMethodSymbol method)
+    {
+        var what = method.MethodKind switch
+        {
+            MethodKind.Conversion => $"'{context.Operation.Syntax}' becomes a Scalar",
+            MethodKind.UserDefinedOperator => $"operator '{context.Operation.Syntax}'",
+            _ => $"'{method.ContainingType.Name}.{method.Name}'",
+        };
+        context.ReportDiagnostic(Diagnostic.Create(Rule, context.Operation.Syntax.GetLocation(), what));
+    }
+
+    private static string TypeKey(INamedTypeSymbol type) =>
+        type.ContainingType is { } outer
+            ? $"{TypeKey(outer)}+{type.MetadataName}"
+            : type.ContainingNamespace is { IsGlobalNamespace: false } ns ? $"{ns.ToDisplayString()}.{type.MetadataName}" : type.MetadataName;
+
+    private static string TypeName(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => TypeName(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]",
+        IPointerTypeSymbol pointer => TypeName(pointer.PointedAtType) + "*",
+        _ => type.MetadataName,
+    };
+
+    private static ImmutableHashSet<string> LoadCreators()
+    {
+        using var stream = typeof(TorchScalarLifetimeAnalyzer).Assembly.GetManifestResourceStream("AudioMix.Analyzers.TorchSharpScalarCreators.txt")
+            ?? throw new System.InvalidOperationException("TorchSharpScalarCreators.txt is not embedded.");
+        using var reader = new StreamReader(stream);
+        var keys = new List<string>();
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                keys.Add(line);
+            }
+        }
+
+        return keys.ToImmutableHashSet(System.StringComparer.Ordinal);
+    }
 }

@@ -42,6 +42,9 @@ public static class KeptScalars
     /// <summary><paramref name="a"/> ÷ <paramref name="value"/>.</summary>
     public static torch.Tensor DividedBy(this torch.Tensor a, double value) => With(value, s => Checked(a).div(s));
 
+    /// <summary><paramref name="a"/>² as <c>a · a</c> (TorchSharp's <c>square()</c> is <c>pow(2)</c> with a dropped scalar; libtorch computes pow(·, 2) as this product).</summary>
+    public static torch.Tensor Squared(this torch.Tensor a) => Checked(a).mul(a);
+
     /// <summary><paramref name="a"/> raised to <paramref name="exponent"/>.</summary>
     public static torch.Tensor Power(this torch.Tensor a, double exponent) => With(exponent, s => Checked(a).pow(s));
 

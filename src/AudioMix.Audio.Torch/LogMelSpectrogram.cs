@@ -55,7 +55,7 @@ public sealed class LogMelSpectrogram : IDisposable
         var power = Options.Power switch
         {
             1.0 => magnitude,
-            2.0 => magnitude.square(),
+            2.0 => magnitude.Squared(),
             _ => magnitude.Power(Options.Power),
         };
 

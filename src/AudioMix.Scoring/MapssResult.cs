@@ -28,6 +28,14 @@ public sealed record MapssResult(IReadOnlyList<MapssSourceScores> Sources, int F
 /// <param name="PsProb">95 % half-width of PS.</param>
 /// <param name="PmBias">Deterministic error radius of PM.</param>
 /// <param name="PmProb">95 % half-width of PM.</param>
+/// <param name="PmShape">
+/// Per frame, the shape k of the Gamma fitted to the distortions' squared Mahalanobis distances (NaN where undefined
+/// or degenerate). PM = Q(k, a/θ) with a ≥ 1e-6, so even an output equal to its reference scores
+/// Q(k, 1e-6/θ) ≈ 1 − (1e-6/θ)^k / Γ(k + 1): close to 1 for k ≳ 0.5, visibly below it (0.9–0.99) when a few distortions
+/// barely move the frame and k falls to 0.15–0.3. A low PM at a low k says more about the bank at that frame than
+/// about the output.
+/// </param>
+/// <param name="PmScale">Per frame, the Gamma scale θ of the same fit.</param>
 public sealed record MapssSourceScores(
     double MeanPs,
     double MeanPm,
@@ -37,7 +45,9 @@ public sealed record MapssSourceScores(
     IReadOnlyList<double> PsBias,
     IReadOnlyList<double> PsProb,
     IReadOnlyList<double> PmBias,
-    IReadOnlyList<double> PmProb);
+    IReadOnlyList<double> PmProb,
+    IReadOnlyList<double> PmShape,
+    IReadOnlyList<double> PmScale);
 
 /// <summary>Wall-clock split of a run.</summary>
 /// <param name="Banks">Generating and loudness-normalising the distortion banks.</param>

@@ -114,7 +114,8 @@ public sealed class MapssScorer
         }
 
         var sources = refs.Length;
-        var scores = new double[6][][];
+        // Series: PS, PS bias, PS prob, PM, PM bias, PM prob, PM Gamma shape, PM Gamma scale.
+        var scores = new double[8][][];
         for (var k = 0; k < scores.Length; k++)
         {
             scores[k] = Enumerable.Range(0, sources).Select(_ => Enumerable.Repeat(double.NaN, frames).ToArray()).ToArray();
@@ -157,7 +158,7 @@ public sealed class MapssScorer
         {
             var ps = scores[0][s];
             var pm = scores[3][s];
-            results[s] = new MapssSourceScores(NanMean(ps), NanMean(pm), ps.Count(double.IsFinite), ps, pm, scores[1][s], scores[2][s], scores[4][s], scores[5][s]);
+            results[s] = new MapssSourceScores(NanMean(ps), NanMean(pm), ps.Count(double.IsFinite), ps, pm, scores[1][s], scores[2][s], scores[4][s], scores[5][s], scores[6][s], scores[7][s]);
         }
 
         return new MapssResult(results, frames, _encoder.Name, new MapssTimings(banksClock.Elapsed, encoderClock.Elapsed, manifoldClock.Elapsed));
@@ -222,51 +223,47 @@ public sealed class MapssScorer
         }
     }
 
-    private int ScoreChunk(Metric metric, Tensor[] embeddings, (int frame, int position, int[] active)[] chunk, int[] active, List<SourceLayout> layout, double[][][] scores)
+    private void ScoreChunk(Metric metric, Tensor[] embeddings, (int frame, int position, int[] active)[] chunk, int[] active, List<SourceLayout> layout, double[][][] scores)
     {
         using var chunkScope = NewDisposeScope();
-        {
-            {
-                var device = embeddings[active[0]].device;
-                var positions = tensor(chunk.Select(c => (long)c.position).ToArray(), device: device);
-                var cloud = cat(active.Select(s => embeddings[s].index_select(1, positions).transpose(0, 1)).ToArray(), 1)
-                    .to(ScalarType.Float64);
-                var map = DiffusionMap.Compute(cloud, _options.Alpha, _options.EigenvalueCutoff);
+        var device = embeddings[active[0]].device;
+        var positions = tensor(chunk.Select(c => (long)c.position).ToArray(), device: device);
+        var cloud = cat(active.Select(s => embeddings[s].index_select(1, positions).transpose(0, 1)).ToArray(), 1)
+            .to(ScalarType.Float64);
+        var map = DiffusionMap.Compute(cloud, _options.Alpha, _options.EigenvalueCutoff);
 
-                // Frames retaining the same number of coordinates are scored together: the measures then need no
-                // zero-padding to the chunk's largest L (which costs more than it saves on CPU).
-                var retained = map.Retained.cpu().data<long>().ToArray();
-                foreach (var sameL in Enumerable.Range(0, chunk.Length).GroupBy(i => retained[i]))
+        // Frames retaining the same number of coordinates are scored together: the measures then need no
+        // zero-padding to the chunk's largest L (which costs more than it saves on CPU).
+        var retained = map.Retained.cpu().data<long>().ToArray();
+        foreach (var sameL in Enumerable.Range(0, chunk.Length).GroupBy(i => retained[i]))
+        {
+            var rows = sameL.ToArray();
+            var index = tensor(rows.Select(i => (long)i).ToArray(), device: device);
+            var part = new DiffusionMap.Result(
+                map.Coordinates.index_select(0, index),
+                map.Eigenvalues.index_select(0, index),
+                map.TopEigenvalue.index_select(0, index),
+                map.Retained.index_select(0, index),
+                map.Epsilon.index_select(0, index));
+            var measures = metric == Metric.Separation
+                ? MapssMeasures.Separation(part, layout, _options.Delta)
+                : MapssMeasures.Match(part, layout, _options.Delta);
+            for (var a = 0; a < active.Length; a++)
+            {
+                var m = measures[a];
+                var series = metric == Metric.Separation
+                    ? new[] { (0, m.Score), (1, m.Bias), (2, m.Prob) }
+                    : new[] { (3, m.Score), (4, m.Bias), (5, m.Prob), (6, m.GammaShape!), (7, m.GammaScale!) };
+                foreach (var (column, values) in series)
                 {
-                    var rows = sameL.ToArray();
-                    var index = tensor(rows.Select(i => (long)i).ToArray(), device: device);
-                    var part = new DiffusionMap.Result(
-                        map.Coordinates.index_select(0, index),
-                        map.Eigenvalues.index_select(0, index),
-                        map.TopEigenvalue.index_select(0, index),
-                        map.Retained.index_select(0, index),
-                        map.Epsilon.index_select(0, index));
-                    var measures = metric == Metric.Separation
-                        ? MapssMeasures.Separation(part, layout, _options.Delta)
-                        : MapssMeasures.Match(part, layout, _options.Delta);
-                    var column = metric == Metric.Separation ? 0 : 3;
-                    for (var a = 0; a < active.Length; a++)
+                    var host = values.cpu().data<double>().ToArray();
+                    for (var c = 0; c < rows.Length; c++)
                     {
-                        var values = new[] { measures[a].Score, measures[a].Bias, measures[a].Prob }
-                            .Select(t => t.cpu().data<double>().ToArray()).ToArray();
-                        for (var k = 0; k < 3; k++)
-                        {
-                            for (var c = 0; c < rows.Length; c++)
-                            {
-                                scores[column + k][active[a]][chunk[rows[c]].frame] = values[k][c];
-                            }
-                        }
+                        scores[column][active[a]][chunk[rows[c]].frame] = host[c];
                     }
                 }
             }
         }
-
-        return 0;
     }
 
     private static double NanMean(double[] values)

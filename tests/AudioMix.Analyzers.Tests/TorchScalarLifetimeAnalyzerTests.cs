@@ -17,14 +17,14 @@ public sealed class TorchScalarLifetimeAnalyzerTests
     [InlineData("x + 1e-6", "operator")]
     [InlineData("1 - x", "operator")]
     [InlineData("2.0 / x", "operator")]
-    [InlineData("x.clamp_min(0)", "implicitly")]
-    [InlineData("x.pow(2.0)", "implicitly")]
-    [InlineData("x.add(y)", "alpha")]
-    [InlineData("torch.add(x, y)", "alpha")]
-    [InlineData("torch.arange(10)", "arange")]
-    [InlineData("torch.arange(0, 10)", "arange")]
-    [InlineData("torch.full(3, 1.5)", "implicitly")]
-    [InlineData("x.lt(0.1)", "implicitly")]
+    [InlineData("x.clamp_min(0)", "becomes a Scalar")]
+    [InlineData("x.pow(2.0)", "becomes a Scalar")]
+    [InlineData("x.add(y)", "Tensor.add")]
+    [InlineData("torch.add(x, y)", "torch.add")]
+    [InlineData("torch.arange(10)", "torch.arange")]
+    [InlineData("torch.arange(0, 10)", "torch.arange")]
+    [InlineData("torch.full(3, 1.5)", "becomes a Scalar")]
+    [InlineData("x.lt(0.1)", "becomes a Scalar")]
     public async Task Flags_scalars_that_nothing_keeps_alive(string expression, string reason)
     {
         var diagnostics = await Analyze($"var r = {expression};");
@@ -54,11 +54,49 @@ public sealed class TorchScalarLifetimeAnalyzerTests
     [InlineData("using var s = 0.0.ToScalar(); using var e = 10.0.ToScalar(); using var one = 1.0.ToScalar(); var r = torch.arange(s, e, one);")]
     [InlineData("var d = x.sum().item<double>();")]
     [InlineData("var r = x.sqrt().exp().matmul(y);")]
+    [InlineData("var r = x * x;")]
+    [InlineData("var r = x.pow(y);")]
     public async Task Accepts_scalars_held_across_the_call(string statements)
     {
         var diagnostics = await Analyze(statements);
 
         Assert.DoesNotContain(diagnostics, d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
+    }
+
+    [Fact]
+    public void The_list_of_scalar_creating_members_matches_the_referenced_TorchSharp()
+    {
+        // Re-read TorchSharp's IL: a TorchSharp upgrade that adds or removes such members must refresh the list
+        // (src/AudioMix.Analyzers/TorchSharpScalarCreators.txt, one key per line, as printed below).
+        var actual = ScalarCreatorScan.Creators(typeof(torch).Assembly);
+
+        Assert.Contains("TorchSharp.torch+Tensor.square()", actual);
+        Assert.Contains("TorchSharp.torch+Tensor.op_Addition(Tensor,Tensor)", actual);
+        var missing = actual.Except(TorchScalarLifetimeAnalyzer.Creators).ToArray();
+        var stale = TorchScalarLifetimeAnalyzer.Creators.Except(actual).ToArray();
+        Assert.True(missing.Length == 0 && stale.Length == 0,
+            $"missing from the list:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}{Environment.NewLine}no longer creators:{Environment.NewLine}{string.Join(Environment.NewLine, stale)}");
+    }
+
+    [Theory]
+    [InlineData("var r = x.square();")]
+    [InlineData("var d = x.sum().ToDouble();")]
+    [InlineData("var n = torch.linalg.vector_norm(x);")]
+    public async Task Flags_members_that_create_a_scalar_inside_TorchSharp(string statements)
+    {
+        var diagnostics = await Analyze(statements);
+
+        Assert.Contains(diagnostics, d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
+    }
+
+    [Fact]
+    public async Task TorchScript_calls_are_flagged_only_for_arguments_TorchSharp_converts()
+    {
+        const string module = "var m = torch.jit.load(\"m.pt\"); ";
+        Assert.Contains(await Analyze(module + "long layer = 3; var r = m.invoke(\"forward\", x, layer);"), d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
+        Assert.Contains(await Analyze(module + "var r = m.invoke(\"forward\", x, 0.5);"), d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
+        Assert.DoesNotContain(await Analyze(module + "var r = m.invoke(\"forward\", x, 3);"), d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
+        Assert.DoesNotContain(await Analyze(module + "using var layer = 3L.ToScalar(); var r = m.invoke(\"forward\", x, layer);"), d => d.Id == TorchScalarLifetimeAnalyzer.DiagnosticId);
     }
 
     [Fact]

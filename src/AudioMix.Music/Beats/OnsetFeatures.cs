@@ -113,7 +113,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             var start = (long)f0 * o.HopLength;
             var length = ((long)(count - 1) * o.HopLength) + o.FftSize;
             var spec = _stft.Forward(padded.narrow(0, start, length));  // [bins, count]
-            var mel = torch.matmul(_melBank, spec.abs().square());
+            var mel = torch.matmul(_melBank, spec.abs().Squared());
             blocks.Add(mel.MoveToOuterDisposeScope());
         }
 
@@ -164,7 +164,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             using var blockScope = torch.NewDisposeScope();
             var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, t - b0)) * window;
             var f = torch.fft.rfft(seg, nfft, dim: 1);
-            var acFull = torch.fft.irfft(f.abs().square(), nfft, dim: 1)[.., ..w];
+            var acFull = torch.fft.irfft(f.abs().Squared(), nfft, dim: 1)[.., ..w];
             var peak = acFull.abs().amax([1], keepdim: true);
             // librosa.util.normalize: frames whose norm is below the smallest positive float are left unscaled.
             var tiny = 2.2250738585072014e-308;

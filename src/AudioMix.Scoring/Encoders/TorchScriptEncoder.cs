@@ -64,11 +64,13 @@ public sealed class TorchScriptEncoder : IMapssEncoder
         if (_normalizeInput)
         {
             var mean = x.mean([-1], keepdim: true);
-            var variance = (x - mean).square().mean([-1], keepdim: true);
+            var variance = (x - mean).Squared().mean([-1], keepdim: true);
             x = (x - mean) / variance.Plus(1e-7).sqrt();
         }
 
-        var result = _module.invoke("forward", x, _layer);
+        // A long argument would become a Scalar inside TorchSharp that nothing holds while the module runs: pass our own.
+        using var layer = _layer.ToScalar();
+        var result = _module.invoke("forward", x, layer);
         if (result is not torch.Tensor hidden || hidden.dim() != 3)
         {
             throw new InvalidOperationException($"Encoder {Name} must return a [batch, frames, dim] tensor from forward(waveforms, layer).");

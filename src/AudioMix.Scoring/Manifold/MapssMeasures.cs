@@ -23,7 +23,9 @@ internal sealed record SourceLayout(int Offset, int Distortions)
 /// <param name="Score">PS or PM in [0, 1].</param>
 /// <param name="Bias">The deterministic error radius.</param>
 /// <param name="Prob">The 95 % high-probability half-width.</param>
-internal sealed record MeasureBatch(Tensor Score, Tensor Bias, Tensor Prob);
+/// <param name="GammaShape">PM only: the method-of-moments Gamma shape k of the distortions' squared distances (NaN where degenerate).</param>
+/// <param name="GammaScale">PM only: the Gamma scale θ (NaN where degenerate).</param>
+internal sealed record MeasureBatch(Tensor Score, Tensor Bias, Tensor Prob, Tensor? GammaShape = null, Tensor? GammaScale = null);
 
 /// <summary>
 /// Perceptual Separation and Perceptual Match from diffusion coordinates (spec §8–§9), batched over frames that share
@@ -63,7 +65,7 @@ internal static class MapssMeasures
             var score = (a / sum.Plus(1e-6)).SubtractedFrom(1).Between(0, 1);
 
             // Error radius: first-order sensitivity of B/(A + B) to the truncated coordinates.
-            var bias = (b * tauOwn.AtLeast(0.0).sqrt()).Plus(a * tauOther.AtLeast(0.0).sqrt()) / sum.square();
+            var bias = (b * tauOwn.AtLeast(0.0).sqrt()).Plus(a * tauOther.AtLeast(0.0).sqrt()) / sum.Squared();
 
             // 95 % half-width from covariance concentration (effective sample size 0.7·|C_s|).
             var nEff = Math.Max(Math.Floor(0.7 * (layout[s].Distortions + 1)), 3);
@@ -71,8 +73,8 @@ internal static class MapssMeasures
             var epsOwn = own.Spread(a, nEff, logTerm);
             var epsOthers = stack(others.Select(o => clusters[o].Spread(b, nEff, logTerm)).ToArray(), 1);
             var epsOther = epsOthers.gather(1, nearest.unsqueeze(1)).squeeze(1);
-            var grad = a.square().Plus(b.square()).sqrt() / sum.square();
-            var prob = (grad * epsOwn.square().Plus(epsOther.square()).sqrt()).AtMost(1.0);
+            var grad = a.Squared().Plus(b.Squared()).sqrt() / sum.Squared();
+            var prob = (grad * epsOwn.Squared().Plus(epsOther.Squared()).sqrt()).AtMost(1.0);
 
             results[s] = new MeasureBatch(score, Finite(bias * hasRest), Finite(prob * hasRest));
         }
@@ -92,7 +94,8 @@ internal static class MapssMeasures
             if (np < 2)
             {
                 var zero = zeros(frames, dtype: ScalarType.Float64, device: u.device);
-                results[s] = new MeasureBatch(zero, zero, zero);
+                var undefined = zero.Plus(double.NaN);
+                results[s] = new MeasureBatch(zero, zero, zero, undefined, undefined);
                 continue;
             }
 
@@ -112,7 +115,7 @@ internal static class MapssMeasures
             // Method-of-moments Gamma fit of the distortions' squared distances: PM = Q(k, a/θ).
             var mu = g.mean([1]);
             var variance = g.var(1);
-            var shape = mu.square() / variance;
+            var shape = mu.Squared() / variance;
             var scale = variance / mu;
             var pm = special.gammaincc(shape, a / scale).Between(0, 1);
             var healthy = mu.GreaterThan(0).logical_and(variance.GreaterThan(0)).logical_and(mu.isfinite()).logical_and(variance.isfinite());
@@ -128,7 +131,7 @@ internal static class MapssMeasures
             var tauK = cluster.ConditionalRows(devU, devV);
             var deltaA = cluster.ConditionalRows(outU, outV).squeeze(1);
             var (bias, prob) = MatchIntervals(gk, aCi, tauK, deltaA, np, delta);
-            results[s] = new MeasureBatch(pm, Finite(bias * hasRest), Finite(prob * hasRest));
+            results[s] = new MeasureBatch(pm, Finite(bias * hasRest), Finite(prob * hasRest), shape.WhereElse(healthy, double.NaN), scale.WhereElse(healthy, double.NaN));
         }
 
         return results;
@@ -141,14 +144,14 @@ internal static class MapssMeasures
         var full = g.Plus(tau);
         var muFull = full.mean([1]);
         var varFull = full.var(1).Plus(1e-12);
-        var k = muG.square() / varG;
+        var k = muG.Squared() / varG;
         var theta = varG / muG;
         var centre = special.gammaincc(k, a / theta);
 
         var deltaGMax = tau.amax([1]);
         var factor = deltaGMax.Times(np / (np - 1.0));
         var dk = factor * muFull.Plus(muG) / varG;
-        var dTheta = factor * varFull.Plus(varG) / muG.square().Plus(1e-9);
+        var dTheta = factor * varFull.Plus(varG) / muG.Squared().Plus(1e-9);
 
         var bias = Corners(centre, (sk, sa, st) =>
             special.gammaincc(
@@ -159,11 +162,11 @@ internal static class MapssMeasures
         var ell = Math.Log(6 / delta);
         // ε_μ = √(2σ²ℓ/n) + 3Rℓ/n and ε_σ = √(2R²ℓ/n) + 3R²ℓ/n (Bernstein), R = max g.
         var epsMu = varG.Times(2 * ell / np).sqrt().Plus(r2.Times(3 * ell / np));
-        var epsSigma = r2.square().Times(2 * ell / np).sqrt().Plus(r2.square().Times(3 * ell / np));
+        var epsSigma = r2.Squared().Times(2 * ell / np).sqrt().Plus(r2.Squared().Times(3 * ell / np));
         var sigma = varG.sqrt();
         var dkdmu = muG.Times(2) / varG.Plus(1e-9);
-        var dkdsigma = muG.square().Times(-2) / sigma.Power(3).Plus(1e-9);
-        var dthdmu = varG.neg() / muG.square().Plus(1e-9);
+        var dkdsigma = muG.Squared().Times(-2) / sigma.Power(3).Plus(1e-9);
+        var dthdmu = varG.neg() / muG.Squared().Plus(1e-9);
         var dthdsigma = sigma.Times(2) / muG.Plus(1e-9);
         var deltaK = minimum((dkdmu.abs() * epsMu).Plus(dkdsigma.abs() * epsSigma), k.Times(0.5));
         var deltaTheta = minimum((dthdmu.abs() * epsMu).Plus(dthdsigma.abs() * epsSigma), theta.Times(0.5));
@@ -202,7 +205,7 @@ internal static class MapssMeasures
 
     /// <summary>dᵀ Σ⁻¹ d = ‖F⁻¹d‖² for every row of <paramref name="d"/> (<c>[F, k, L]</c>) → <c>[F, k]</c>, F the lower Cholesky factor of Σ.</summary>
     private static Tensor WhitenedNorm(Tensor factor, Tensor d) =>
-        linalg.solve_triangular(factor, d.transpose(1, 2), upper: false).square().sum(1);
+        linalg.solve_triangular(factor, d.transpose(1, 2), upper: false).Squared().sum(1);
 
     /// <summary>Retained and complement coordinates, zero-padded per frame (see the class remarks).</summary>
     private static (Tensor U, Tensor V, Tensor Retained, long LMax, Tensor HasRest) Split(DiffusionMap.Result map)
@@ -297,7 +300,7 @@ internal static class MapssMeasures
 
         /// <summary>Quadratic forms dᵀ Σ_U⁻¹ d of deviations <c>[F, k, L]</c> → <c>[F, k]</c> (‖F⁻¹d‖²).</summary>
         public Tensor Precision(Tensor deviations) =>
-            linalg.solve_triangular(Factor, deviations.transpose(1, 2), upper: false).square().sum(1);
+            linalg.solve_triangular(Factor, deviations.transpose(1, 2), upper: false).Squared().sum(1);
 
         /// <summary>τ = ρᵀ S⁻¹ ρ with ρ = Δv − Cᵀ Σ_U⁻¹ Δu, for one point per frame (<c>[F, L]</c>, <c>[F, m]</c>).</summary>
         public Tensor Conditional(Tensor du, Tensor dv) => ConditionalRows(du.unsqueeze(1), dv.unsqueeze(1)).squeeze(1);

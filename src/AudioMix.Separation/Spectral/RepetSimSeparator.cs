@@ -213,7 +213,7 @@ internal sealed class MidSideSeparator : SpectralSeparator
         // bin of two independent signals can look coherent by chance, an average over a few frames cannot.
         var window = SmoothingHalfWindow;
         var cross = WienerRefinement.BoxSum(left * right.conj(), window).abs();
-        var energy = WienerRefinement.BoxSum(left.abs().square().Plus(right.abs().square()), window);
+        var energy = WienerRefinement.BoxSum(left.abs().Squared().Plus(right.abs().Squared()), window);
         var similarity = (cross.Times(2) / energy.Plus(1e-20)).Between(0, 1);
         var centre = similarity.Power(_options.Power).to(torch.ScalarType.Float32).unsqueeze(0);
         var stems = torch.stack([centre * spectrum, centre.SubtractedFrom(1) * spectrum]);

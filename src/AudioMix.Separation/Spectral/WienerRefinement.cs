@@ -42,7 +42,7 @@ internal static class WienerRefinement
 
     private static torch.Tensor SingleChannel(torch.Tensor mixture, torch.Tensor stems)
     {
-        var power = stems.abs().square();
+        var power = stems.abs().Squared();
         var gain = power / power.sum(dim: 0, keepdim: true).Plus(Epsilon);
         return gain * mixture.unsqueeze(0);
     }
@@ -55,8 +55,8 @@ internal static class WienerRefinement
         var y2 = y.select(1, 1);
 
         // v_j: the stem's power averaged over channels; R_j: its normalised spatial covariance, smoothed over time.
-        var p1 = y1.abs().square();
-        var p2 = y2.abs().square();
+        var p1 = y1.abs().Squared();
+        var p2 = y2.abs().Squared();
         var v = p1.Plus(p2).Times(0.5);
         var vSum = BoxSum(v, halfWindow).Plus(Epsilon);
         var r11 = BoxSum(p1, halfWindow) / vSum;
@@ -67,7 +67,7 @@ internal static class WienerRefinement
         var c11 = (v * r11).sum(dim: 0).Plus(Epsilon);
         var c22 = (v * r22).sum(dim: 0).Plus(Epsilon);
         var c12 = (v * r12).sum(dim: 0);
-        var det = (c11 * c22).Minus(c12.abs().square());
+        var det = (c11 * c22).Minus(c12.abs().Squared());
         var x1 = x.select(0, 0);
         var x2 = x.select(0, 1);
 
