@@ -117,6 +117,105 @@ public sealed class ScoreOperationTests(ClusterFixture fixture)
         Assert.EndsWith(".json", first.RootElement.GetProperty("files").GetProperty("scores").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>2 s: a sustained harmonic tone, and 30 ms noise clicks every 0.25 s (a drum-like source HPSS can split off).</summary>
+    private static (AudioBuffer Harmonic, AudioBuffer Percussive) Sources()
+    {
+        var tone = new float[32000];
+        var clicks = new float[32000];
+        var random = new Random(5);
+        for (var k = 0; k < tone.Length; k++)
+        {
+            var t = k / 16000.0;
+            tone[k] = (float)(0.15 * (Math.Sin(2 * Math.PI * 220 * t) + (0.5 * Math.Sin(2 * Math.PI * 440 * t)) + (0.25 * Math.Sin(2 * Math.PI * 660 * t))));
+            var sinceClick = t % 0.25;
+            clicks[k] = sinceClick < 0.03 ? (float)(0.6 * Math.Exp(-sinceClick / 0.008) * ((2 * random.NextDouble()) - 1)) : 0f;
+        }
+
+        return (new AudioBuffer(16000, [tone]), new AudioBuffer(16000, [clicks]));
+    }
+
+    private static AudioBuffer Sum(AudioBuffer a, AudioBuffer b) =>
+        new(a.SampleRate, [a.Channels[0].Zip(b.Channels[0], (x, y) => x + y).ToArray()]);
+
+    /// <summary>A dataset with one mixture (tone + clicks) and its two references; the percussive one under <paramref name="percussiveSource"/>.</summary>
+    private async Task<string> MixtureWithReferencesAsync(string percussiveSource)
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("separate+score " + datasetId, DatasetKind.Sound);
+        var (harmonic, percussive) = Sources();
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(
+        [
+            await AddAsync(datasetId, "g1_mix", Sum(harmonic, percussive), "g1", "mixture", "mix"),
+            await AddAsync(datasetId, "g1_harmonic", harmonic, "g1", "reference", "harmonic"),
+            await AddAsync(datasetId, "g1_" + percussiveSource, percussive, "g1", "reference", percussiveSource),
+        ]);
+        return datasetId;
+    }
+
+    private async Task<JobStatus> RunAsync(string datasetId, string op, string parametersJson)
+    {
+        var jobId = TestData.NewKey("job");
+        await Client.GetGrain<IJobGrain>(jobId).StartAsync(new JobSpec(datasetId, 3, [new OperationSpec(op, parametersJson)], new OutputSpec("float32")));
+        return (await TestData.WaitAsync(Client, jobId, TimeSpan.FromMinutes(4))).Status;
+    }
+
+    [Fact]
+    public async Task Score_after_separate_scores_the_separated_stems_against_the_uploaded_references()
+    {
+        var datasetId = await MixtureWithReferencesAsync("percussive");
+
+        // separate leaves the references alone: one unit, for the mixture.
+        var separated = await RunAsync(datasetId, "separate", """{"method": "hpss"}""");
+        Assert.Equal(JobState.Completed, separated.State);
+        Assert.Equal(1, separated.Total);
+        var stems = (await Client.GetGrain<IJobGrain>(separated.JobId).GetOutputsAsync(0, 10)).Items.Single().Assets!;
+
+        var scored = await RunAsync(datasetId, "score", $$"""{"fromJob": "{{separated.JobId}}"}""");
+        Assert.True(scored.State == JobState.Completed, scored.Error);
+        var output = (await Client.GetGrain<IJobGrain>(scored.JobId).GetOutputsAsync(0, 10)).Items.Single();
+        Assert.Equal(["harmonic", "percussive", "scores"], output.Assets!.Select(a => a.Name));
+        foreach (var name in new[] { "harmonic", "percussive" })
+        {
+            Assert.InRange(output.Metrics!["ps." + name], 0, 1);
+            Assert.InRange(output.Metrics["pm." + name], 0, 1);
+        }
+
+        // HPSS splits this mixture well: each stem sits nearer its own reference than the other's.
+        Assert.True(output.Metrics!["ps.harmonic"] > 0.5, $"ps.harmonic {output.Metrics["ps.harmonic"]}");
+        Assert.True(output.Metrics["ps.percussive"] > 0.5, $"ps.percussive {output.Metrics["ps.percussive"]}");
+
+        // Provenance points at the separate job's stems, not at dataset items.
+        using var provenance = JsonDocument.Parse(output.ProvenanceJson);
+        var sources = provenance.RootElement.GetProperty("sources").EnumerateArray().ToArray();
+        Assert.Equal("harmonic", sources[0].GetProperty("source").GetString());
+        Assert.Equal("g1_harmonic", sources[0].GetProperty("reference").GetProperty("item").GetString());
+        var estimate = sources[0].GetProperty("estimate");
+        Assert.Equal(separated.JobId, estimate.GetProperty("job").GetString());
+        Assert.Equal(stems.Single(a => a.Name == "harmonic").Key, estimate.GetProperty("blob").GetString());
+    }
+
+    [Fact]
+    public async Task Score_after_separate_fails_clearly_on_an_unknown_job_a_job_without_separate_and_a_reference_naming_no_stem()
+    {
+        // The percussive reference is filed as 'drums', which HPSS does not produce.
+        var datasetId = await MixtureWithReferencesAsync("drums");
+
+        var unknown = await RunAsync(datasetId, "score", """{"fromJob": "no-such-job"}""");
+        Assert.Equal(JobState.Failed, unknown.State);
+        Assert.Contains("'no-such-job' is not a known job", unknown.Error, StringComparison.Ordinal);
+
+        var separated = await RunAsync(datasetId, "separate", """{"method": "hpss"}""");
+        Assert.Equal(JobState.Completed, separated.State);
+        var misnamed = await RunAsync(datasetId, "score", $$"""{"fromJob": "{{separated.JobId}}"}""");
+        Assert.Equal(JobState.Failed, misnamed.State);
+        Assert.Contains("source 'drums', which is not a stem", misnamed.Error, StringComparison.Ordinal);
+        Assert.Contains("stems: percussive, harmonic", misnamed.Error, StringComparison.Ordinal);
+
+        var notSeparate = await RunAsync(datasetId, "score", $$"""{"fromJob": "{{misnamed.JobId}}"}""");
+        Assert.Equal(JobState.Failed, notSeparate.State);
+        Assert.Contains("not separate", notSeparate.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Score_job_without_grouping_metadata_fails_with_a_clear_error()
     {

@@ -100,6 +100,18 @@ public sealed class OperationParameters
         };
     }
 
+    /// <summary>A string parameter, <see langword="null"/> when absent or null; empty or blank is an error.</summary>
+    public string? OptionalText(string name)
+    {
+        if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var s = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new ArgumentException($"{_op}: '{name}' must be a string.");
+        return string.IsNullOrWhiteSpace(s) ? throw new ArgumentException($"{_op}: '{name}' must not be empty.") : s;
+    }
+
     public string Choice(string name, string fallback, params string[] allowed)
     {
         if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

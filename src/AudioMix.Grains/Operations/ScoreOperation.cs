@@ -21,7 +21,13 @@ namespace AudioMix.Grains.Operations;
 /// least two sources, and every source exactly one reference and one estimate; estimate i is scored against the
 /// reference of the same source (no permutation solving). Items without these fields are ignored. Example
 /// metadata.jsonl line: <c>{"file_name": "s1_vocals_est.wav", "group": "s1", "role": "estimate", "source": "vocals"}</c>.</para>
-/// <para><b>Parameters.</b> <c>encoder</c>: "raw" (default) or "torchscript"; <c>encoderPath</c>: the TorchScript file
+/// <para><b>After a separate job.</b> With <c>fromJob</c> (a completed job with a <c>separate</c> step on this dataset),
+/// the estimates are that job's stems instead of uploaded ones: each separated mixture item carries a <c>"group"</c>
+/// (and role <c>"mixture"</c>, which <c>separate</c> expects), the group's references name a stem as their
+/// <c>"source"</c> (e.g. "percussive" and "harmonic" after hpss), and stems without a reference are left out. Uploaded
+/// estimates are ignored then. Errors name the job, group and stem: unknown or unfinished job, no separate step, a
+/// mixture from another dataset, a reference whose source is not a stem.</para>
+/// <para><b>Parameters.</b> <c>fromJob</c> (above); <c>encoder</c>: "raw" (default) or "torchscript"; <c>encoderPath</c>: the TorchScript file
 /// on the silo host (required for "torchscript"); <c>layer</c> (2); <c>device</c>: "cpu" (default), "cuda" or "auto";
 /// <c>minPs</c>, <c>minPm</c>: optional quality thresholds on the mean scores; <c>gate</c>: "flag" (default: record the
 /// verdict in provenance) or "drop" (also mark the unit rejected so manifests leave it out). The bank seed is the
@@ -31,8 +37,10 @@ namespace AudioMix.Grains.Operations;
 /// half-widths (<see cref="MapssJson"/>), and metrics <c>ps.&lt;source&gt;</c> / <c>pm.&lt;source&gt;</c> (means over scored
 /// frames; the paper's PS pooling of its Appendix B.4 is not available).</para>
 /// </remarks>
-public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
+public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJobOperation
 {
+    // Marks the estimates PrepareAsync reads from another job's outputs (never a dataset item id: those have no '/').
+    private const string FromJobField = "fromJob";
     /// <summary>The recipe name.</summary>
     public const string OpName = "score";
 
@@ -42,13 +50,103 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
     /// <summary>Checks the parameters.</summary>
     public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson);
 
+    /// <summary>With <c>fromJob</c>: the references plus one estimate per stem of that job's separated mixtures.</summary>
+    public async Task<IReadOnlyList<DatasetItem>> PrepareAsync(
+        IReadOnlyList<DatasetItem> items, string parametersJson, IProgress<PreparationProgress> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var fromJob = Read(parametersJson).FromJob;
+        if (fromJob is null)
+        {
+            return items;
+        }
+
+        var job = grains.GetGrain<IJobGrain>(fromJob);
+        var status = await job.GetStatusAsync().ConfigureAwait(false)
+            ?? throw new ArgumentException($"{OpName}: fromJob '{fromJob}' is not a known job.");
+        if (!status.Operations.Contains(SeparateOperation.OpName, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"{OpName}: fromJob '{fromJob}' ran {string.Join(", ", status.Operations)}, not {SeparateOperation.OpName}.");
+        }
+
+        if (status.State != JobState.Completed)
+        {
+            throw new ArgumentException($"{OpName}: fromJob '{fromJob}' is {status.State}; score its stems once it has completed.");
+        }
+
+        var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+        var references = items.Where(i => ItemMetadata.Text(i, "role") == "reference" && ItemMetadata.Text(i, "group") is not null && ItemMetadata.Text(i, "source") is not null).ToArray();
+        var prepared = new List<DatasetItem>(references);
+        var separated = 0;
+        for (var offset = 0; ; )
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await job.GetOutputsAsync(offset, 200).ConfigureAwait(false);
+            foreach (var output in page.Items.Where(o => o.Op == SeparateOperation.OpName && o.Error is null))
+            {
+                var mixtureId = MixtureItem(output)
+                    ?? throw new ArgumentException($"{OpName}: output {output.Index} of job '{fromJob}' does not record its mixture item.");
+                var mixture = byId.TryGetValue(mixtureId, out var found)
+                    ? found
+                    : throw new ArgumentException($"{OpName}: job '{fromJob}' separated item '{mixtureId}', which is not in this dataset (was it run on another one?).");
+                if (ItemMetadata.Text(mixture, "group") is not { } group)
+                {
+                    continue;
+                }
+
+                var stems = (output.Assets ?? []).Where(a => a.IsAudio).ToArray();
+                foreach (var reference in references.Where(r => ItemMetadata.Text(r, "group") == group))
+                {
+                    var source = ItemMetadata.Text(reference, "source")!;
+                    if (!stems.Any(a => a.Name == source))
+                    {
+                        throw new ArgumentException(
+                            $"{OpName}: group '{group}': reference '{reference.FileName}' names source '{source}', which is not a stem of job '{fromJob}' " +
+                            $"(stems: {string.Join(", ", stems.Select(a => a.Name))}).");
+                    }
+                }
+
+                foreach (var stem in stems.Where(a => references.Any(r => ItemMetadata.Text(r, "group") == group && ItemMetadata.Text(r, "source") == a.Name)))
+                {
+                    prepared.Add(new DatasetItem(
+                        $"{fromJob}/{output.Index:D6}/{stem.Name}", stem.Name + ".wav", stem.Key, string.Empty, "wav", 0, stem.Duration,
+                        output.SampleRate, output.Channels, null, null, [], null, null,
+                        new Dictionary<string, string>
+                        {
+                            ["group"] = JsonSerializer.Serialize(group),
+                            ["role"] = JsonSerializer.Serialize("estimate"),
+                            ["source"] = JsonSerializer.Serialize(stem.Name),
+                            [FromJobField] = JsonSerializer.Serialize(fromJob),
+                            ["unit"] = output.Index.ToString(CultureInfo.InvariantCulture),
+                        }));
+                }
+
+                separated++;
+            }
+
+            offset += page.Items.Count;
+            progress?.Report(new PreparationProgress(offset, page.Total));
+            if (page.Items.Count == 0 || offset >= page.Total)
+            {
+                break;
+            }
+        }
+
+        if (separated == 0)
+        {
+            throw new ArgumentException($"{OpName}: no mixture separated by job '{fromJob}' has a \"group\" to pair it with references.");
+        }
+
+        return prepared;
+    }
+
     /// <summary>One unit per metadata group (see the class remarks); the plan lists each source's reference and estimate.</summary>
     /// <exception cref="ArgumentException">No group, or a group with fewer than two sources or a missing/duplicate role.</exception>
     public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
     {
         Read(parametersJson);
         var tagged = items
-            .Select(i => (Item: i, Group: Field(i, "group"), Role: Field(i, "role"), Source: Field(i, "source")))
+            .Select(i => (Item: i, Group: ItemMetadata.Text(i, "group"), Role: ItemMetadata.Text(i, "role"), Source: ItemMetadata.Text(i, "source")))
             .Where(t => t.Group is not null && t.Role is not null && t.Source is not null)
             .ToArray();
         if (tagged.Length == 0)
@@ -71,7 +169,10 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
                         $"(found {refs.Length} reference, {ests.Length} estimate, {source.Count() - refs.Length - ests.Length} with another role).");
                 }
 
-                sources.Add(new ScoreSource(source.Key, refs[0].Item.ItemId, ests[0].Item.ItemId));
+                var estimate = ests[0].Item;
+                sources.Add(ItemMetadata.Text(estimate, FromJobField) is { } job
+                    ? new ScoreSource(source.Key, refs[0].Item.ItemId, estimate.ItemId, new JobStem(job, int.Parse(ItemMetadata.Text(estimate, "unit")!, CultureInfo.InvariantCulture), source.Key, estimate.BlobKey))
+                    : new ScoreSource(source.Key, refs[0].Item.ItemId, estimate.ItemId));
             }
 
             if (sources.Count < 2)
@@ -100,9 +201,10 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
         foreach (var source in plan.Sources)
         {
             var reference = Item(context, source.Reference);
-            var estimate = Item(context, source.Estimate);
             references.Add(await audio.ReadAsync(reference.BlobKey, reference.FileName, cancellationToken).ConfigureAwait(false));
-            estimates.Add(await audio.ReadAsync(estimate.BlobKey, estimate.FileName, cancellationToken).ConfigureAwait(false));
+            estimates.Add(source.Stem is { } stem
+                ? await audio.ReadAsync(stem.Key, stem.Stem + ".wav", cancellationToken).ConfigureAwait(false)
+                : await audio.ReadAsync(Item(context, source.Estimate).BlobKey, Item(context, source.Estimate).FileName, cancellationToken).ConfigureAwait(false));
         }
 
         // Synchronous compute (TorchSharp scopes never span an await); the job grain already runs this in ComputeLimiter.
@@ -164,7 +266,9 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
             {
                 ["source"] = source.Source,
                 ["reference"] = Describe(Item(context, source.Reference)),
-                ["estimate"] = Describe(Item(context, source.Estimate)),
+                ["estimate"] = source.Stem is { } stem
+                    ? new JsonObject { ["job"] = stem.Job, ["unit"] = stem.Unit, ["asset"] = stem.Stem, ["blob"] = stem.Key }
+                    : Describe(Item(context, source.Estimate)),
                 ["scoredFrames"] = result.Sources[s].ScoredFrames,
             }).ToArray()),
             ["gains"] = new JsonArray(plan.Sources.Select(_ => (JsonNode)0.0).ToArray()),
@@ -199,22 +303,22 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
         ["sha256"] = item.ContentHash,
     };
 
-    private static string? Field(DatasetItem item, string name)
-    {
-        if (item.Metadata is null || !item.Metadata.TryGetValue(name, out var json))
-        {
-            return null;
-        }
+    private static DatasetItem Item(UnitContext context, string id) =>
+        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
 
+    private sealed record Parsed(string? FromJob, string Encoder, string? EncoderPath, int Layer, string Device, double? MinPs, double? MinPm, string Gate);
+
+    private static string? MixtureItem(JobOutput output)
+    {
         try
         {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.ValueKind switch
-            {
-                JsonValueKind.String => doc.RootElement.GetString(),
-                JsonValueKind.Number => doc.RootElement.GetRawText(),
-                _ => null,
-            };
+            using var doc = JsonDocument.Parse(output.ProvenanceJson);
+            return doc.RootElement.TryGetProperty("sources", out var sources) && sources.ValueKind == JsonValueKind.Array
+                ? sources.EnumerateArray()
+                    .Where(s => s.TryGetProperty("role", out var role) && role.GetString() == "mixture" && s.TryGetProperty("item", out _))
+                    .Select(s => s.GetProperty("item").GetString())
+                    .FirstOrDefault()
+                : null;
         }
         catch (JsonException)
         {
@@ -222,30 +326,18 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
         }
     }
 
-    private static DatasetItem Item(UnitContext context, string id) =>
-        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
-
-    private sealed record Parsed(string Encoder, string? EncoderPath, int Layer, string Device, double? MinPs, double? MinPm, string Gate);
-
     private static Parsed Read(string json)
     {
-        var p = OperationParameters.Parse(OpName, json).AllowOnly("encoder", "encoderPath", "layer", "device", "minPs", "minPm", "gate");
+        var p = OperationParameters.Parse(OpName, json).AllowOnly("fromJob", "encoder", "encoderPath", "layer", "device", "minPs", "minPm", "gate");
         var encoder = p.Choice("encoder", "raw", "raw", "torchscript");
-        string? path = null;
-        using (var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json))
-        {
-            if (doc.RootElement.TryGetProperty("encoderPath", out var value) && value.ValueKind != JsonValueKind.Null)
-            {
-                path = value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ArgumentException($"{OpName}: 'encoderPath' must be a string.");
-            }
-        }
-
-        if (encoder == "torchscript" && string.IsNullOrWhiteSpace(path))
+        var path = p.OptionalText("encoderPath");
+        if (encoder == "torchscript" && path is null)
         {
             throw new ArgumentException($"{OpName}: 'encoderPath' (a TorchScript file on the silo host) is required when 'encoder' is \"torchscript\".");
         }
 
         return new Parsed(
+            p.OptionalText("fromJob"),
             encoder,
             path,
             p.WholeNumber("layer", 2, 0, 64),
@@ -256,8 +348,11 @@ public sealed class ScoreOperation(BlobAudio audio) : IJobOperation
     }
 }
 
-/// <summary>One scored source of a unit: its name and the reference and estimate item ids.</summary>
-internal sealed record ScoreSource(string Source, string Reference, string Estimate);
+/// <summary>One scored source of a unit: its name, the reference item id, and the estimate item id or (after a separate job) its stem.</summary>
+internal sealed record ScoreSource(string Source, string Reference, string Estimate, JobStem? Stem = null);
+
+/// <summary>A stem written by another job: the job, its unit, the stem name and the blob key.</summary>
+internal sealed record JobStem(string Job, int Unit, string Stem, string Key);
 
 /// <summary>The plan of one score unit: a metadata group, its sources, and the bank seed.</summary>
 internal sealed record ScorePlan(string Group, IReadOnlyList<ScoreSource> Sources, long Seed);

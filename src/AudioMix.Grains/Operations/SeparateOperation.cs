@@ -22,10 +22,21 @@ public sealed class SeparateOperation(BlobAudio audio) : IJobOperation
 
     public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson);
 
+    /// <summary>
+    /// One unit per item, except items whose metadata <c>"role"</c> is <c>"reference"</c> or <c>"estimate"</c>: those are
+    /// ground truth or results for the <c>score</c> op (see <see cref="ScoreOperation"/>), not mixtures to separate.
+    /// </summary>
     public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
     {
+        ArgumentNullException.ThrowIfNull(items);
         Read(parametersJson);
-        return [.. items.Select((item, i) => new PlannedUnit(
+        var mixtures = items.Where(i => !IsScoringMaterial(i)).ToArray();
+        if (mixtures.Length == 0 && items.Count > 0)
+        {
+            throw new ArgumentException($"{OpName}: every item is a \"reference\" or \"estimate\" (metadata \"role\"); nothing is left to separate.");
+        }
+
+        return [.. mixtures.Select((item, i) => new PlannedUnit(
             firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan)))];
     }
 
@@ -74,6 +85,9 @@ public sealed class SeparateOperation(BlobAudio audio) : IJobOperation
             item.Labels.Count > 0 ? item.Labels[0] : null, null, item.Caption, item.Text, provenance.ToJsonString(), null, ReviewState.Pending,
             assets, metrics);
     }
+
+    private static bool IsScoringMaterial(DatasetItem item) =>
+        ItemMetadata.Text(item, "role") is "reference" or "estimate";
 
     internal static double Energy(AudioBuffer buffer)
     {
