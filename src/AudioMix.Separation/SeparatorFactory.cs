@@ -8,13 +8,17 @@ namespace AudioMix.Separation;
 public static class SeparatorFactory
 {
     /// <summary>The built-in (weight-free) methods.</summary>
-    public static IReadOnlyList<string> BuiltInMethods { get; } = ["hpss", "repet-sim", "midside"];
+    public static IReadOnlyList<string> BuiltInMethods { get; } = ["hpss", "repet-sim", "two-stage-hpss", "midside"];
 
     /// <summary>Harmonic/percussive separation (stems "percussive", "harmonic"[, "residual"]).</summary>
     public static ISeparator Hpss(HpssOptions? options = null, torch.Device? device = null) => new HpssSeparator(options ?? new HpssOptions(), device);
 
     /// <summary>REPET-SIM (stems "vocals", "accompaniment").</summary>
     public static ISeparator RepetSim(RepetSimOptions? options = null, torch.Device? device = null) => new RepetSimSeparator(options ?? new RepetSimOptions(), device);
+
+    /// <summary>Vocals by two HPSS passes at two resolutions (stems "vocals", "accompaniment").</summary>
+    public static ISeparator TwoStageHpss(TwoStageHpssOptions? options = null, torch.Device? device = null) =>
+        new TwoStageHpssSeparator(options ?? new TwoStageHpssOptions(), device);
 
     /// <summary>Stereo centre extraction (stems "centre", "sides").</summary>
     public static ISeparator MidSide(MidSideOptions? options = null, torch.Device? device = null) => new MidSideSeparator(options ?? new MidSideOptions(), device);
@@ -24,7 +28,7 @@ public static class SeparatorFactory
         new TorchScriptSeparator(path, options ?? new TorchScriptOptions(), device);
 
     /// <summary>
-    /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>midside</c> (default options) or
+    /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>two-stage-hpss</c>, <c>midside</c> (default options) or
     /// <c>model:PATH</c>.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown method or missing model path.</exception>
@@ -41,8 +45,9 @@ public static class SeparatorFactory
         {
             "hpss" => Hpss(device: device),
             "repet-sim" => RepetSim(device: device),
+            "two-stage-hpss" => TwoStageHpss(device: device),
             "midside" => MidSide(device: device),
-            _ => throw new ArgumentException($"Unknown separation method '{method}'. Use hpss, repet-sim, midside or model:PATH.", nameof(method)),
+            _ => throw new ArgumentException($"Unknown separation method '{method}'. Use hpss, repet-sim, two-stage-hpss, midside or model:PATH.", nameof(method)),
         };
     }
 

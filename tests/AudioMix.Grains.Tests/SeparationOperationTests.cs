@@ -128,6 +128,35 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Separate_with_two_stage_hpss_writes_vocals_and_accompaniment_that_sum_to_the_mixture()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("two-stage " + datasetId, DatasetKind.Music);
+        var (drums, tones) = DrumsAndTones(3, 3);
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([await AddItemAsync(datasetId, 0, Sum(drums, tones))]);
+        var (status, outputs, manifest) = await RunAsync(datasetId, "separate", """{"method": "two-stage-hpss", "longHarmonicKernelSeconds": 1.5}""");
+
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var output = outputs.Single();
+        Assert.Equal(["vocals", "accompaniment"], output.Assets!.Select(a => a.Name));
+        var audio = new BlobAudio(fixture.Store);
+        var vocals = await audio.ReadAsync(output.Assets![0].Key, null, CancellationToken.None);
+        var accompaniment = await audio.ReadAsync(output.Assets[1].Key, null, CancellationToken.None);
+        var mixture = await audio.ReadAsync(output.OutputKey!, null, CancellationToken.None);
+        Assert.True(SeparationMetrics.SiSdr(Sum(vocals, accompaniment), mixture) > 60);
+
+        // No voice in drums + chords: the accompaniment keeps nearly all of it.
+        Assert.True(output.Metrics!["accompaniment_energy_db"] > -1, $"accompaniment {output.Metrics["accompaniment_energy_db"]} dB");
+
+        using var provenance = JsonDocument.Parse(output.ProvenanceJson);
+        Assert.Equal("two-stage-hpss", provenance.RootElement.GetProperty("method").GetString());
+        var parameters = provenance.RootElement.GetProperty("parameters");
+        Assert.Equal(1.5, parameters.GetProperty("longHarmonicKernelSeconds").GetDouble());
+        Assert.Equal(0.046, parameters.GetProperty("shortWindowSeconds").GetDouble());
+        Assert.Equal(2, manifest.Length);
+    }
+
+    [Fact]
     public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript()
     {
         var datasetId = TestData.NewKey("ds");
@@ -176,6 +205,9 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
     [InlineData("separate", """{"method": "nmf"}""", "method")]
     [InlineData("separate", """{"margin": 0.5}""", "margin")]
     [InlineData("separate", """{"kernel": 3}""", "kernel")]
+    [InlineData("separate", """{"method": "repet-sim", "margin": 2}""", "'margin' do(es) not apply to method 'repet-sim'")]
+    [InlineData("separate", """{"method": "two-stage-hpss", "fftSize": 4096}""", "'fftSize' do(es) not apply to method 'two-stage-hpss'")]
+    [InlineData("separate", """{"method": "two-stage-hpss", "shortWindowSeconds": 0.4}""", "ShortWindowSeconds must be shorter")]
     [InlineData("segment_vocals", """{"audio": "stems"}""", "audio")]
     public async Task Bad_parameters_are_rejected_at_submission_naming_the_parameter(string op, string parameters, string named)
     {

@@ -45,6 +45,9 @@ var vocalVariants = new (string Name, Func<ISeparator> Make, string Vocals, stri
 {
     ("repet-sim", () => SeparatorFactory.RepetSim(), "vocals", "accompaniment"),
     ("repet-sim-wiener1", () => SeparatorFactory.RepetSim(new RepetSimOptions(WienerIterations: 1)), "vocals", "accompaniment"),
+    ("two-stage-hpss", () => SeparatorFactory.TwoStageHpss(), "vocals", "accompaniment"),
+    ("two-stage-hpss-s1024", () => SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(ShortWindowSeconds: 0.023)), "vocals", "accompaniment"),
+    ("two-stage-hpss-l1.6", () => SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(LongHarmonicKernelSeconds: 1.6)), "vocals", "accompaniment"),
     ("midside", () => SeparatorFactory.MidSide(), "centre", "sides"),
     ("midside-wiener1", () => SeparatorFactory.MidSide(new MidSideOptions(WienerIterations: 1)), "centre", "sides"),
     ("hpss", () => SeparatorFactory.Hpss(), "harmonic", "percussive"),

@@ -87,6 +87,65 @@ public sealed class SeparatorTests
     }
 
     [Fact]
+    public void Two_stage_hpss_separates_a_gliding_voice_from_drums_and_sustained_chords()
+    {
+        // Accompaniment: drum bursts and steady chords. Voice: syllables whose pitch glides and wobbles (vibrato) with
+        // eight harmonics — steady within a short window, never horizontal within a long one.
+        const int rate = SyntheticMixes.Rate;
+        var accompaniment = SyntheticMixes.Sum(SyntheticMixes.Bursts(8, 0.25, seed: 8, gain: 0.3f), SyntheticMixes.Tones(8, gain: 0.04f));
+        var voice = AudioBuffer.Silence(rate, 2, accompaniment.Frames);
+        var random = new AudioMix.Audio.Augmentation.DeterministicRandom(45);
+        var phase = 0.0;
+        for (var start = 0.1; start < 7.5; start += 0.45)
+        {
+            var (from, to) = (140 * Math.Pow(2, random.NextDouble(0, 1)), 140 * Math.Pow(2, random.NextDouble(0, 1)));
+            var length = random.NextDouble(0.25, 0.4);
+            for (var i = (int)(start * rate); i < (int)((start + length) * rate); i++)
+            {
+                var u = ((double)i / rate - start) / length;
+                var f0 = (from + ((to - from) * u)) * (1 + (0.03 * Math.Sin(2 * Math.PI * 6 * i / rate)));
+                phase += 2 * Math.PI * f0 / rate;
+                var value = 0.0;
+                for (var h = 1; h <= 8; h++)
+                {
+                    value += Math.Sin(h * phase) / h;
+                }
+
+                var envelope = Math.Sin(Math.PI * u);
+                voice.Channels[0][i] = voice.Channels[1][i] = (float)(0.08 * envelope * value);
+            }
+        }
+
+        var mix = SyntheticMixes.Sum(accompaniment, voice);
+        using var twoStage = SeparatorFactory.TwoStageHpss();
+        var stems = twoStage.Separate(mix);
+
+        Assert.Equal(["vocals", "accompaniment"], twoStage.StemNames);
+        var vocals = SeparationMetrics.SiSdr(stems["vocals"], voice);
+        var rest = SeparationMetrics.SiSdr(stems["accompaniment"], accompaniment);
+        Assert.True(vocals > SeparationMetrics.SiSdr(mix, voice) + 5, $"vocals {vocals:0.0} dB, mixture {SeparationMetrics.SiSdr(mix, voice):0.0} dB");
+        Assert.True(rest > SeparationMetrics.SiSdr(mix, accompaniment) + 5, $"accompaniment {rest:0.0} dB, mixture {SeparationMetrics.SiSdr(mix, accompaniment):0.0} dB");
+
+        // One pass alone cannot do this: HPSS's harmonic side keeps the chords and much of the voice together.
+        using var hpss = SeparatorFactory.Hpss();
+        Assert.True(vocals > SeparationMetrics.SiSdr(hpss.Separate(mix)["harmonic"], voice) + 3);
+
+        // The masks are complementary, so the stems add back to the mixture.
+        Assert.True(SyntheticMixes.MaxAbsDifference(SyntheticMixes.Sum(stems["vocals"], stems["accompaniment"]), mix) < 1e-4);
+    }
+
+    [Fact]
+    public void Two_stage_hpss_rejects_windows_that_are_not_long_then_short()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(LongWindowSeconds: 0.05, ShortWindowSeconds: 0.1)));
+
+        // 0.02 s and 0.03 s both round to a 512-point FFT at 22.05 kHz: no second resolution is left.
+        using var close = SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(LongWindowSeconds: 0.03, ShortWindowSeconds: 0.02));
+        var error = Assert.Throws<ArgumentException>(() => close.Separate(SyntheticMixes.Tones(1)));
+        Assert.Contains("short window must be shorter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Midside_extracts_the_centre_panned_source_and_rejects_mono()
     {
         var centre = SyntheticMixes.Tones(3, gain: 0.03f);

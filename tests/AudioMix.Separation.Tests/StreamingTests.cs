@@ -4,13 +4,14 @@ namespace AudioMix.Separation.Tests;
 
 public sealed class StreamingTests
 {
-    public static TheoryData<string> Methods => new() { "hpss", "hpss-wiener", "repet-sim", "midside-wiener" };
+    public static TheoryData<string> Methods => new() { "hpss", "hpss-wiener", "repet-sim", "two-stage-hpss", "midside-wiener" };
 
     private static ISeparator Make(string method) => method switch
     {
         "hpss" => SeparatorFactory.Hpss(),
         "hpss-wiener" => SeparatorFactory.Hpss(new HpssOptions(WienerIterations: 2, WienerWindowSeconds: 0.3)),
         "repet-sim" => SeparatorFactory.RepetSim(new RepetSimOptions(SearchWindowSeconds: 2, MinDistanceSeconds: 0.25, WienerIterations: 1, WienerWindowSeconds: 0.2)),
+        "two-stage-hpss" => SeparatorFactory.TwoStageHpss(),
         "midside-wiener" => SeparatorFactory.MidSide(new MidSideOptions(WienerIterations: 1, WienerWindowSeconds: 0.5)),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

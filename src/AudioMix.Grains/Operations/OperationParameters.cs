@@ -52,6 +52,19 @@ public sealed class OperationParameters
         return this;
     }
 
+    /// <summary>
+    /// Fails when a parameter among <paramref name="names"/> is given: it exists for the op but not for
+    /// <paramref name="what"/> (e.g. one separation method), and ignoring it would silently run something else.
+    /// </summary>
+    public void RejectAny(string what, IEnumerable<string> names)
+    {
+        var given = names.Where(name => _root.TryGetProperty(name, out _)).ToArray();
+        if (given.Length > 0)
+        {
+            throw new ArgumentException($"{_op}: {string.Join(", ", given.Select(n => $"'{n}'"))} do(es) not apply to {what}.");
+        }
+    }
+
     public double Number(string name, double fallback, double min, double max)
     {
         if (!_root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)

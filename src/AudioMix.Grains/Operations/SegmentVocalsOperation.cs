@@ -10,7 +10,7 @@ using AudioMix.Separation.Segmentation;
 namespace AudioMix.Grains.Operations;
 
 /// <summary>
-/// Long-form ASR preparation (Syed et al. 2025): separate the vocals (default REPET-SIM), find vocal activity on them
+/// Long-form ASR preparation (Syed et al. 2025): separate the vocals (default two-stage HPSS), find vocal activity on them
 /// with RMS-VAD, and cut the item into ≤ 30 s segments. The unit's main output is the separated vocal track; each
 /// segment is an audio asset (<c>seg000</c>, …) with its Start/End in the item and, when the item's metadata has a
 /// timed transcript (<c>segments</c>: <c>[{"start","end","text"}]</c>), the overlapping text, so the manifest has one
@@ -118,7 +118,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
     private static Parsed Read(string json)
     {
         var p = OperationParameters.Parse(OpName, json).AllowOnly([.. SeparationParameters.Names, .. OwnNames]);
-        var separator = SeparationParameters.Read(p, "repet-sim");
+        var separator = SeparationParameters.Read(p, "two-stage-hpss");
         var cutVocals = p.Choice("audio", "mix", "mix", "vocals") == "vocals";
         var onset = p.Number("onset", 0.1, 0.001, 1);
         try

@@ -7,22 +7,56 @@ namespace AudioMix.Grains.Operations;
 
 /// <summary>
 /// The separator parameters shared by <c>separate</c> and <c>segment_vocals</c>: <c>method</c> (hpss | repet-sim |
-/// midside), STFT size and hop, Wiener passes, and each method's own settings (see the options records in
-/// AudioMix.Separation for meanings and defaults). Unknown names are errors.
+/// two-stage-hpss | midside), STFT size and hop, Wiener passes, and each method's own settings (see the options records
+/// in AudioMix.Separation for meanings and defaults). Unknown names, and names of another method's settings, are errors.
 /// </summary>
 internal static class SeparationParameters
 {
-    public static readonly string[] Names =
-    [
-        "method", "fftSize", "hopLength", "wienerIterations", "wienerWindowSeconds",
-        "harmonicKernelSeconds", "percussiveKernelHz", "power", "margin",
-        "similarityThreshold", "minDistanceSeconds", "maxRepeatingFrames", "highPassHz", "searchWindowSeconds", "smoothingSeconds",
-    ];
+    private static readonly string[] Shared = ["fftSize", "hopLength", "wienerIterations", "wienerWindowSeconds"];
+
+    /// <summary>The parameters each method reads besides <c>method</c>; giving another method's is an error.</summary>
+    private static readonly Dictionary<string, string[]> PerMethod = new(StringComparer.Ordinal)
+    {
+        ["hpss"] = [.. Shared, "harmonicKernelSeconds", "percussiveKernelHz", "power", "margin"],
+        ["repet-sim"] = [.. Shared, "similarityThreshold", "minDistanceSeconds", "maxRepeatingFrames", "highPassHz", "searchWindowSeconds"],
+        ["two-stage-hpss"] =
+        [
+            "longWindowSeconds", "longHarmonicKernelSeconds", "longPercussiveKernelHz",
+            "shortWindowSeconds", "shortHarmonicKernelSeconds", "shortPercussiveKernelHz", "power",
+        ],
+        ["midside"] = [.. Shared, "power", "smoothingSeconds"],
+    };
+
+    public static readonly string[] Names = ["method", .. PerMethod.Values.SelectMany(n => n).Distinct(StringComparer.Ordinal)];
 
     /// <summary>A factory for the configured separator (validated now, created per unit: separators are not thread-safe).</summary>
     public static Func<ISeparator> Read(OperationParameters p, string defaultMethod)
     {
         var method = p.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods]);
+        p.RejectAny($"method '{method}'", Names.Skip(1).Except(PerMethod[method], StringComparer.Ordinal));
+        if (method == "two-stage-hpss")
+        {
+            var defaults = new TwoStageHpssOptions();
+            var twoStage = new TwoStageHpssOptions(
+                p.Number("longWindowSeconds", defaults.LongWindowSeconds, 0.02, 1.5),
+                p.Number("longHarmonicKernelSeconds", defaults.LongHarmonicKernelSeconds, 0.05, 20),
+                p.Number("longPercussiveKernelHz", defaults.LongPercussiveKernelHz, 5, 5000),
+                p.Number("shortWindowSeconds", defaults.ShortWindowSeconds, 0.005, 0.5),
+                p.Number("shortHarmonicKernelSeconds", defaults.ShortHarmonicKernelSeconds, 0.01, 5),
+                p.Number("shortPercussiveKernelHz", defaults.ShortPercussiveKernelHz, 10, 10000),
+                p.Number("power", defaults.Power, 0.5, 20));
+            try
+            {
+                SeparatorFactory.TwoStageHpss(twoStage).Dispose();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new ArgumentException($"{method}: {ex.Message}", ex);
+            }
+
+            return () => SeparatorFactory.TwoStageHpss(twoStage, Device());
+        }
+
         var fft = p.WholeNumber("fftSize", method == "hpss" ? new HpssOptions().FftSize : 2048, 256, 16384);
         var hop = p.WholeNumber("hopLength", fft / 4, 64, fft / 2);
         var wiener = p.WholeNumber("wienerIterations", 0, 0, 3);
@@ -47,10 +81,12 @@ internal static class SeparationParameters
                         p.Number("searchWindowSeconds", 10, 1, 120), wiener, wienerWindow);
                     SeparatorFactory.RepetSim(repet).Dispose();
                     return () => SeparatorFactory.RepetSim(repet, Device());
-                default:
+                case "midside":
                     var midside = new MidSideOptions(fft, hop, p.Number("power", 2, 0.5, 20), p.Number("smoothingSeconds", 0.05, 0, 2), wiener, wienerWindow);
                     SeparatorFactory.MidSide(midside).Dispose();
                     return () => SeparatorFactory.MidSide(midside, Device());
+                default:
+                    throw new ArgumentException($"{method}: no parameters are defined for this method.");
             }
         }
         catch (ArgumentOutOfRangeException ex)

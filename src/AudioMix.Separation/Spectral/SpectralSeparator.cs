@@ -127,8 +127,7 @@ internal abstract class SpectralSeparator : ISeparator
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(onStemBlock);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var run = new StreamRun(this, onStemBlock);
+        var run = StartStream(onStemBlock);
         foreach (var block in blocks)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -136,6 +135,18 @@ internal abstract class SpectralSeparator : ISeparator
         }
 
         run.Complete(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a push-style stream: blocks go in with <see cref="StreamRun.Append"/>, stems come out through
+    /// <paramref name="onStemBlock"/> as they become final, <see cref="StreamRun.Complete"/> flushes the tail. Lets one
+    /// separator feed another on the same thread (see <see cref="TwoStageHpssSeparator"/>).
+    /// </summary>
+    internal StreamRun StartStream(Action<string, AudioBuffer> onStemBlock)
+    {
+        ArgumentNullException.ThrowIfNull(onStemBlock);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new StreamRun(this, onStemBlock);
     }
 
     public void Dispose()
@@ -168,7 +179,7 @@ internal abstract class SpectralSeparator : ISeparator
     }
 
     /// <summary>One streamed separation: a sliding window over the reflect-padded signal and overlap-add accumulators.</summary>
-    private sealed class StreamRun(SpectralSeparator owner, Action<string, AudioBuffer> sink)
+    internal sealed class StreamRun(SpectralSeparator owner, Action<string, AudioBuffer> sink)
     {
         private readonly int _n = owner.StftOptions.FftSize;
         private readonly int _hop = owner.StftOptions.HopLength;
