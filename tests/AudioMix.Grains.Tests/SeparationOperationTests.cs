@@ -156,8 +156,10 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         Assert.Equal(2, manifest.Length);
     }
 
-    [Fact]
-    public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript()
+    [Theory]
+    [InlineData("peak", """{"method": "midside", "merge": "none"}""")]
+    [InlineData("share", """{"method": "midside", "merge": "none", "score": "share", "onset": 0.7, "offset": 0.7}""")]
+    public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript(string score, string parameters)
     {
         var datasetId = TestData.NewKey("ds");
         await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("vad " + datasetId, DatasetKind.Speech);
@@ -179,7 +181,7 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         var item = await AddItemAsync(datasetId, 0, mix, new Dictionary<string, string> { ["segments"] = transcript });
         await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([item]);
 
-        var (status, outputs, manifest) = await RunAsync(datasetId, "segment_vocals", """{"method": "midside", "merge": "none"}""");
+        var (status, outputs, manifest) = await RunAsync(datasetId, "segment_vocals", parameters);
         Assert.Equal(JobState.Completed, status.State);
         var output = Assert.Single(outputs);
         Assert.Null(output.Error);
@@ -199,6 +201,7 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         Assert.Equal("second phrase", line.GetProperty("text").GetString());
         Assert.Equal(assets[1].Start!.Value, line.GetProperty("offset").GetDouble(), 5);
         Assert.Equal("centre", line.GetProperty("provenance").GetProperty("vocalStem").GetString());
+        Assert.Equal(score, line.GetProperty("provenance").GetProperty("vad").GetProperty("score").GetString());
     }
 
     [Theory]

@@ -30,19 +30,29 @@ internal static class SegmentationEval
         {
             using var separator = SeparatorFactory.Create(method);
             var stem = SeparatorFactory.VocalStem(separator);
-            Report($"{method} → {stem}", clips.Select(c => (separator.Separate(c.Mix)[stem], c.Truth)).ToArray());
+            var separated = clips.Select(c => (Vocals: separator.Separate(c.Mix)[stem], c.Mix, c.Truth)).ToArray();
+            Report($"{method} → {stem}", separated.Select(c => (c.Vocals, (AudioBuffer?)null, c.Truth)).ToArray());
+            foreach (var threshold in new[] { 0.6, 0.7, 0.8 })
+            {
+                Report(string.Create(CultureInfo.InvariantCulture, $"  share ≥ {threshold}"), separated.Select(c => (c.Vocals, (AudioBuffer?)c.Mix, c.Truth)).ToArray(), threshold);
+            }
         }
     }
 
-    private static void Report(string name, (AudioBuffer Vocals, IReadOnlyList<(double Start, double End)> Truth)[] clips)
+    private static void Report(string name, (AudioBuffer Vocals, IReadOnlyList<(double Start, double End)> Truth)[] clips) =>
+        Report(name, clips.Select(c => (c.Vocals, (AudioBuffer?)null, c.Truth)).ToArray());
+
+    /// <summary>Peak scoring when no mixture is given; share scoring at <paramref name="threshold"/> otherwise.</summary>
+    private static void Report(string name, (AudioBuffer Vocals, AudioBuffer? Mix, IReadOnlyList<(double Start, double End)> Truth)[] clips, double threshold = 0.1)
     {
-        var raw = new VocalActivitySegmenter(new VocalActivityOptions(PaddingSeconds: 0, Merge: false));
-        var chunks = new VocalActivitySegmenter();
+        var score = clips.Any(c => c.Mix is not null) ? VocalActivityScore.Share : VocalActivityScore.Peak;
+        var raw = new VocalActivitySegmenter(new VocalActivityOptions(OnsetThreshold: threshold, OffsetThreshold: threshold, PaddingSeconds: 0, Merge: false, Score: score));
+        var chunks = new VocalActivitySegmenter(new VocalActivityOptions(OnsetThreshold: threshold, OffsetThreshold: threshold, Score: score));
         double tp = 0, fp = 0, fn = 0, speechInChunks = 0, chunkTime = 0;
         int whole = 0, sentences = 0;
-        foreach (var (vocals, truth) in clips)
+        foreach (var (vocals, mix, truth) in clips)
         {
-            var detected = raw.Segment(vocals).Select(s => (s.Start, s.End)).ToArray();
+            var detected = raw.Segment(vocals, mix).Select(s => (s.Start, s.End)).ToArray();
             for (var t = Grid / 2; t < vocals.Duration; t += Grid)
             {
                 var (isTrue, isDetected) = (Inside(truth, t), Inside(detected, t));
@@ -51,7 +61,7 @@ internal static class SegmentationEval
                 fn += isTrue && !isDetected ? 1 : 0;
             }
 
-            var merged = chunks.Segment(vocals);
+            var merged = chunks.Segment(vocals, mix);
             sentences += truth.Count;
             whole += truth.Count(s => merged.Any(c => c.Start <= s.Start && c.End >= s.End));
             foreach (var c in merged)

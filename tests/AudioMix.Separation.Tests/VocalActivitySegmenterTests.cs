@@ -37,6 +37,38 @@ public sealed class VocalActivitySegmenterTests
     }
 
     [Fact]
+    public void Share_scoring_finds_the_voice_in_leaky_vocals_where_peak_scoring_marks_everything()
+    {
+        // An imperfect separator: the "vocals" carry the voice plus the accompaniment at a third of its level.
+        var voice = Voice(12, (1.0, 3.0), (6.0, 8.5));
+        var accompaniment = new float[voice.Frames];
+        for (var i = 0; i < accompaniment.Length; i++)
+        {
+            accompaniment[i] = (float)(0.3 * Math.Sin(2 * Math.PI * 97 * i / Rate) * (0.75 + (0.25 * Math.Sin(2 * Math.PI * 0.5 * i / Rate))));
+        }
+
+        var mixture = new AudioBuffer(Rate, [voice.Channels[0].Zip(accompaniment, (v, a) => v + a).ToArray()]);
+        var leaky = new AudioBuffer(Rate, [voice.Channels[0].Zip(accompaniment, (v, a) => v + (a / 3)).ToArray()]);
+
+        var peak = new VocalActivitySegmenter(new VocalActivityOptions(Merge: false)).Segment(leaky);
+        Assert.Single(peak);
+        Assert.True(peak[0].Duration > 11, $"peak scoring: {peak[0]}");
+
+        var share = new VocalActivitySegmenter(new VocalActivityOptions(OnsetThreshold: 0.7, OffsetThreshold: 0.7, Merge: false, Score: VocalActivityScore.Share))
+            .Segment(leaky, mixture);
+        Assert.Equal(2, share.Count);
+        // A frame half over the voice has a share near ½, under the 0.7 threshold: edges land within one 128 ms frame.
+        Assert.InRange(share[0].Start, 1.0 - 0.2 - 0.128, 1.0 - 0.2 + 0.128);
+        Assert.InRange(share[0].End, 3.0 + 0.2 - 0.128, 3.0 + 0.2 + 0.128);
+        Assert.InRange(share[1].Start, 6.0 - 0.2 - 0.128, 6.0 - 0.2 + 0.128);
+        Assert.InRange(share[1].End, 8.5 + 0.2 - 0.128, 8.5 + 0.2 + 0.128);
+
+        var missing = Assert.Throws<ArgumentException>(() => new VocalActivitySegmenter(new VocalActivityOptions(Score: VocalActivityScore.Share)).Segment(leaky));
+        Assert.Contains("give the mixture", missing.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new VocalActivitySegmenter(new VocalActivityOptions(Score: VocalActivityScore.Share)).Segment(leaky, mixture.Slice(0, 1000)));
+    }
+
+    [Fact]
     public void A_pause_shorter_than_the_minimum_silence_does_not_split()
     {
         var segmenter = new VocalActivitySegmenter(new VocalActivityOptions(Merge: false));

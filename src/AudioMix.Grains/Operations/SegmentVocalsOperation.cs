@@ -16,7 +16,9 @@ namespace AudioMix.Grains.Operations;
 /// timed transcript (<c>segments</c>: <c>[{"start","end","text"}]</c>), the overlapping text, so the manifest has one
 /// ASR-ready line per segment (<c>audio_filepath</c>, <c>duration</c>, <c>offset</c>, <c>text</c>). Parameters: the
 /// separator's (<see cref="SeparationParameters"/>), <c>audio</c> (mix | vocals: which signal the segments cut;
-/// the paper found cutting the original mix at vocal boundaries already helps), and the VAD's <c>onset</c>,
+/// the paper found cutting the original mix at vocal boundaries already helps), <c>score</c> (peak: RMS ÷ max RMS, the
+/// paper's; share: vocals RMS ÷ mixture RMS per frame, robust to the leakage of weight-free separators — pair it with
+/// an onset of about 0.7), and the VAD's <c>onset</c>,
 /// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none).
 /// </summary>
 public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
@@ -24,7 +26,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
     /// <summary>The recipe name.</summary>
     public const string OpName = "segment_vocals";
 
-    private static readonly string[] OwnNames = ["audio", "onset", "offset", "minSilenceSeconds", "maxSegmentSeconds", "paddingSeconds", "merge"];
+    private static readonly string[] OwnNames = ["audio", "score", "onset", "offset", "minSilenceSeconds", "maxSegmentSeconds", "paddingSeconds", "merge"];
 
     public string Name => OpName;
 
@@ -55,7 +57,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
         var vocalStem = SeparatorFactory.VocalStem(separator);
         var vocals = stems[vocalStem];
         var segmenter = new VocalActivitySegmenter(p.Vad);
-        var segments = segmenter.Segment(vocals);
+        var segments = segmenter.Segment(vocals, mixture);
         if (transcript is not null)
         {
             segments = VocalActivitySegmenter.AttachText(segments, transcript);
@@ -84,6 +86,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
         provenance["audio"] = p.CutVocals ? "vocals" : "mix";
         provenance["vad"] = new JsonObject
         {
+            ["score"] = p.Vad.Score == VocalActivityScore.Share ? "share" : "peak",
             ["frameSeconds"] = p.Vad.FrameSeconds,
             ["hopSeconds"] = p.Vad.HopSeconds,
             ["onset"] = p.Vad.OnsetThreshold,
@@ -120,6 +123,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
         var p = OperationParameters.Parse(OpName, json).AllowOnly([.. SeparationParameters.Names, .. OwnNames]);
         var separator = SeparationParameters.Read(p, "two-stage-hpss");
         var cutVocals = p.Choice("audio", "mix", "mix", "vocals") == "vocals";
+        var score = p.Choice("score", "peak", "peak", "share") == "share" ? VocalActivityScore.Share : VocalActivityScore.Peak;
         var onset = p.Number("onset", 0.1, 0.001, 1);
         try
         {
@@ -129,7 +133,8 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
                 MinSilenceSeconds: p.Number("minSilenceSeconds", 1, 0.05, 60),
                 MaxSegmentSeconds: p.Number("maxSegmentSeconds", 30, 2, 600),
                 PaddingSeconds: p.Number("paddingSeconds", 0.2, 0, 5),
-                Merge: p.Choice("merge", "greedy", "greedy", "none") == "greedy");
+                Merge: p.Choice("merge", "greedy", "greedy", "none") == "greedy",
+                Score: score);
             _ = new VocalActivitySegmenter(vad);
             return new Parsed(separator, vad, cutVocals);
         }

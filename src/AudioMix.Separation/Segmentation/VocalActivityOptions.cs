@@ -14,6 +14,7 @@ namespace AudioMix.Separation.Segmentation;
 /// <param name="PaddingSeconds">Added on both sides of each segment (gaps shorter than twice this are split in half).</param>
 /// <param name="MinSilenceAtMaxSeconds">Silence long enough to be a cut point when a segment overflows (98 ms).</param>
 /// <param name="Merge">Greedily merge consecutive segments into chunks no longer than <paramref name="MaxSegmentSeconds"/>.</param>
+/// <param name="Score">What the thresholds compare: RMS relative to the track's peak (the paper) or the vocals' share of the mixture.</param>
 public sealed record VocalActivityOptions(
     double FrameSeconds = 0.128,
     double HopSeconds = 0.032,
@@ -23,7 +24,8 @@ public sealed record VocalActivityOptions(
     double MaxSegmentSeconds = 30.0,
     double PaddingSeconds = 0.2,
     double MinSilenceAtMaxSeconds = 0.098,
-    bool Merge = true)
+    bool Merge = true,
+    VocalActivityScore Score = VocalActivityScore.Peak)
 {
     internal void Validate()
     {
@@ -58,6 +60,22 @@ public sealed record VocalActivityOptions(
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than 0 and at most {max}.");
         }
     }
+}
+
+/// <summary>How a frame's vocal activity is scored before the onset/offset thresholds.</summary>
+public enum VocalActivityScore
+{
+    /// <summary>
+    /// RMS ÷ the loudest frame's RMS (Syed et al.): right for clean vocals (e.g. from Demucs), but with a weight-free
+    /// separator the accompaniment that leaks into the vocals sits well above 0.1 of the peak, so every frame is "voice".
+    /// </summary>
+    Peak,
+
+    /// <summary>
+    /// Vocals RMS ÷ mixture RMS in the same frame: the share of what is heard that the separator calls voice. Leakage
+    /// lowers it evenly instead of filling the silences, so it still separates speech from accompaniment-only frames.
+    /// </summary>
+    Share,
 }
 
 /// <summary>A span of the source, seconds, with the transcript text that overlaps it (when known).</summary>

@@ -28,33 +28,44 @@ public sealed class VocalActivitySegmenter
     /// <summary>The parameters.</summary>
     public VocalActivityOptions Options => _options;
 
-    /// <summary>Frame scores: RMS over all channels per frame, divided by the maximum (0 for silence throughout).</summary>
-    public double[] Scores(AudioBuffer vocals)
+    /// <summary>
+    /// Frame scores. <see cref="VocalActivityScore.Peak"/>: RMS over all channels per frame, divided by the maximum (0 for
+    /// silence throughout). <see cref="VocalActivityScore.Share"/>: the vocals' RMS divided by the mixture's in the same
+    /// frame, at most 1 (0 where the mixture is silent) — needs <paramref name="mixture"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Share scoring without a mixture, or a mixture of another rate or length.</exception>
+    public double[] Scores(AudioBuffer vocals, AudioBuffer? mixture = null)
     {
         ArgumentNullException.ThrowIfNull(vocals);
         var frame = Math.Max(1, (int)Math.Round(_options.FrameSeconds * vocals.SampleRate));
         var hop = Math.Max(1, (int)Math.Round(_options.HopSeconds * vocals.SampleRate));
-        var count = vocals.Frames == 0 ? 0 : 1 + ((Math.Max(0, vocals.Frames - frame) + hop - 1) / hop);
-        var scores = new double[count];
-        for (var t = 0; t < count; t++)
+        var scores = Rms(vocals, frame, hop);
+        if (_options.Score == VocalActivityScore.Share)
         {
-            var start = t * hop;
-            var end = Math.Min(vocals.Frames, start + frame);
-            double sum = 0;
-            foreach (var channel in vocals.Channels)
+            if (mixture is null)
             {
-                for (var i = start; i < end; i++)
-                {
-                    sum += (double)channel[i] * channel[i];
-                }
+                throw new ArgumentException("Share scoring divides the vocals by the mixture: give the mixture.", nameof(mixture));
             }
 
-            // Mean over a full frame (zero beyond the end, like a zero-padded last frame).
-            scores[t] = Math.Sqrt(sum / (frame * vocals.ChannelCount));
+            if (mixture.SampleRate != vocals.SampleRate || mixture.Frames != vocals.Frames)
+            {
+                throw new ArgumentException(
+                    $"The mixture ({mixture.Frames} samples at {mixture.SampleRate} Hz) must match the vocals ({vocals.Frames} at {vocals.SampleRate} Hz).", nameof(mixture));
+            }
+
+            var total = Rms(mixture, frame, hop);
+            // Frames 80 dB below the mixture's loudest are silence, not a ratio of two rounding errors.
+            var floor = 1e-4 * (total.Length == 0 ? 0 : total.Max());
+            for (var t = 0; t < scores.Length; t++)
+            {
+                scores[t] = total[t] > floor ? Math.Min(1, scores[t] / total[t]) : 0;
+            }
+
+            return scores;
         }
 
         var max = scores.Length == 0 ? 0 : scores.Max();
-        for (var t = 0; t < count; t++)
+        for (var t = 0; t < scores.Length; t++)
         {
             scores[t] = max > 0 ? scores[t] / max : 0;
         }
@@ -63,10 +74,36 @@ public sealed class VocalActivitySegmenter
     }
 
     /// <summary>Segments of vocal activity in <paramref name="vocals"/>, seconds, padded and (by default) merged.</summary>
-    public IReadOnlyList<VocalSegment> Segment(AudioBuffer vocals)
+    /// <param name="vocals">The separated vocals.</param>
+    /// <param name="mixture">What they were separated from; needed for <see cref="VocalActivityScore.Share"/>.</param>
+    public IReadOnlyList<VocalSegment> Segment(AudioBuffer vocals, AudioBuffer? mixture = null)
     {
         ArgumentNullException.ThrowIfNull(vocals);
-        return Segment(Scores(vocals), vocals.Duration);
+        return Segment(Scores(vocals, mixture), vocals.Duration);
+    }
+
+    /// <summary>RMS over all channels per frame; the last frame is zero-padded.</summary>
+    private static double[] Rms(AudioBuffer audio, int frame, int hop)
+    {
+        var count = audio.Frames == 0 ? 0 : 1 + ((Math.Max(0, audio.Frames - frame) + hop - 1) / hop);
+        var rms = new double[count];
+        for (var t = 0; t < count; t++)
+        {
+            var start = t * hop;
+            var end = Math.Min(audio.Frames, start + frame);
+            double sum = 0;
+            foreach (var channel in audio.Channels)
+            {
+                for (var i = start; i < end; i++)
+                {
+                    sum += (double)channel[i] * channel[i];
+                }
+            }
+
+            rms[t] = Math.Sqrt(sum / (frame * audio.ChannelCount));
+        }
+
+        return rms;
     }
 
     /// <summary>Segments from precomputed frame scores (frame t starts at t·hop seconds) over a source of <paramref name="duration"/> seconds.</summary>

@@ -15,7 +15,7 @@ internal static class RecipeOperations
         new("caption_mix", "Caption mix-up (Wu et al. 2023, DCASE 2023): captioned pairs mixed, captions merged (built-in or LLM)", """{"mode": "wu", "count": 100, "similarity": 0.8, "maxUses": 4, "variants": 3, "merger": "builtin"}"""),
         new("beat_sync_mixup", "Beat-synchronous mixup (MusicLDM): tempo-matched pairs cut at downbeats, partner stretched, grids aligned", """{"alpha": 5, "tolerance": 0.06, "noStretchTolerance": 0.003, "meterMatch": false, "maxUses": 4, "length": 10.24, "labels": "anchor", "pairsOnly": false}"""),
         new("separate", "Source separation (HPSS drums/harmonic, two-stage HPSS or REPET-SIM vocals/accompaniment, mid/side, Wiener refinement): stems per item", """{"method": "hpss", "wienerIterations": 0}"""),
-        new("segment_vocals", "Vocal-activity segments for long-form ASR (separated vocals, RMS onset/offset, ≤30 s chunks, timed text attached)", """{"onset": 0.1, "minSilenceSeconds": 1, "maxSegmentSeconds": 30, "paddingSeconds": 0.2, "merge": "greedy", "audio": "mix"}"""),
+        new("segment_vocals", "Vocal-activity segments for long-form ASR (separated vocals, RMS onset/offset, ≤30 s chunks, timed text attached)", """{"method": "two-stage-hpss", "score": "peak", "onset": 0.1, "minSilenceSeconds": 1, "maxSegmentSeconds": 30, "paddingSeconds": 0.2, "merge": "greedy", "audio": "mix"}"""),
         new("score", "MAPSS perceptual scores (PS/PM per 20 ms frame) of estimates vs references, grouped by metadata group/role/source", """{"encoder": "raw", "device": "cpu"}"""),
     ];
 
