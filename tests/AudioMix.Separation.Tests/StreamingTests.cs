@@ -4,7 +4,7 @@ namespace AudioMix.Separation.Tests;
 
 public sealed class StreamingTests
 {
-    public static TheoryData<string> Methods => new() { "hpss", "hpss-wiener", "repet-sim", "two-stage-hpss", "midside-wiener" };
+    public static TheoryData<string> Methods => new() { "hpss", "hpss-wiener", "repet-sim", "two-stage-hpss", "two-stage-hpss-no-centre", "midside-wiener" };
 
     private static ISeparator Make(string method) => method switch
     {
@@ -12,6 +12,7 @@ public sealed class StreamingTests
         "hpss-wiener" => SeparatorFactory.Hpss(new HpssOptions(WienerIterations: 2, WienerWindowSeconds: 0.3)),
         "repet-sim" => SeparatorFactory.RepetSim(new RepetSimOptions(SearchWindowSeconds: 2, MinDistanceSeconds: 0.25, WienerIterations: 1, WienerWindowSeconds: 0.2)),
         "two-stage-hpss" => SeparatorFactory.TwoStageHpss(),
+        "two-stage-hpss-no-centre" => SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(CentreStereo: false)),
         "midside-wiener" => SeparatorFactory.MidSide(new MidSideOptions(WienerIterations: 1, WienerWindowSeconds: 0.5)),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };

@@ -22,7 +22,7 @@ internal static class SeparationParameters
         ["two-stage-hpss"] =
         [
             "longWindowSeconds", "longHarmonicKernelSeconds", "longPercussiveKernelHz",
-            "shortWindowSeconds", "shortHarmonicKernelSeconds", "shortPercussiveKernelHz", "power",
+            "shortWindowSeconds", "shortHarmonicKernelSeconds", "shortPercussiveKernelHz", "power", "centreStereo",
         ],
         ["midside"] = [.. Shared, "power", "smoothingSeconds"],
     };
@@ -44,7 +44,8 @@ internal static class SeparationParameters
                 p.Number("shortWindowSeconds", defaults.ShortWindowSeconds, 0.005, 0.5),
                 p.Number("shortHarmonicKernelSeconds", defaults.ShortHarmonicKernelSeconds, 0.01, 5),
                 p.Number("shortPercussiveKernelHz", defaults.ShortPercussiveKernelHz, 10, 10000),
-                p.Number("power", defaults.Power, 0.5, 20));
+                p.Number("power", defaults.Power, 0.5, 20),
+                p.Flag("centreStereo", defaults.CentreStereo));
             try
             {
                 SeparatorFactory.TwoStageHpss(twoStage).Dispose();

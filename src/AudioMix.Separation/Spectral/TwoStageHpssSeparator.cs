@@ -4,15 +4,17 @@ using TorchSharp;
 namespace AudioMix.Separation.Spectral;
 
 /// <summary>
-/// Vocals vs accompaniment by two HPSS passes, long window then short (see <see cref="TwoStageHpssOptions"/> for the
-/// method and its sources). Both passes are <see cref="HpssSeparator"/>s, so streaming is exact: the first pass's
-/// percussive blocks are pushed into the second pass on the same thread as they become final, and the
-/// accompaniment is the sample-aligned sum of the first pass's harmonic and the second pass's percussive blocks.
+/// Vocals vs accompaniment by two HPSS passes, long window then short, and on stereo a centre filter (see
+/// <see cref="TwoStageHpssOptions"/> for the method and its sources). Every pass is a <see cref="SpectralSeparator"/>,
+/// so streaming is exact: each pass's blocks are pushed into the next on the same thread as they become final, and
+/// the accompaniment is the sample-aligned sum of what each pass sets aside (first pass harmonic, second pass
+/// percussive, centre filter sides).
 /// </summary>
 internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.Device? device = null) : ISeparator
 {
     private readonly TwoStageHpssOptions _options = Validated(options);
     private (int Rate, HpssSeparator Long, HpssSeparator Short)? _stages;
+    private MidSideSeparator? _centre;
     private bool _disposed;
 
     public string Method => "two-stage-hpss";
@@ -28,6 +30,7 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         ["shortHarmonicKernelSeconds"] = _options.ShortHarmonicKernelSeconds,
         ["shortPercussiveKernelHz"] = _options.ShortPercussiveKernelHz,
         ["power"] = _options.Power,
+        ["centreStereo"] = _options.CentreStereo ? "true" : "false",
     };
 
     public IReadOnlyDictionary<string, AudioBuffer> Separate(AudioBuffer mixture, CancellationToken cancellationToken = default)
@@ -36,11 +39,19 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         var (first, second) = Stages(mixture.SampleRate);
         var split = first.Separate(mixture, cancellationToken);
         var voiced = second.Separate(split["percussive"], cancellationToken);
+        var vocals = voiced["harmonic"];
         var accompaniment = split["harmonic"].Clone();
         AddInto(accompaniment, 0, voiced["percussive"], 0, accompaniment.Frames);
+        if (Centre(mixture.ChannelCount) is { } centre)
+        {
+            var panned = centre.Separate(vocals, cancellationToken);
+            vocals = panned["centre"];
+            AddInto(accompaniment, 0, panned["sides"], 0, accompaniment.Frames);
+        }
+
         return new Dictionary<string, AudioBuffer>(StringComparer.Ordinal)
         {
-            ["vocals"] = voiced["harmonic"],
+            ["vocals"] = vocals,
             ["accompaniment"] = accompaniment,
         };
     }
@@ -50,28 +61,44 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(onStemBlock);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SpectralSeparator.StreamRun? firstRun = null;
-        SpectralSeparator.StreamRun? secondRun = null;
-        var accompaniment = new AlignedSum(block => onStemBlock("accompaniment", block));
+        var runs = new List<SpectralSeparator.StreamRun>();
         foreach (var block in blocks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (firstRun is null)
+            if (runs.Count == 0)
             {
-                // The passes' FFT sizes follow the rate, so they are made when the first block shows it.
+                // The passes' FFT sizes follow the rate and the centre filter the layout, so they are set up when
+                // the first block shows both. Each pass feeds the next; what each sets aside joins the accompaniment.
                 var (first, second) = Stages(block.SampleRate);
-                secondRun = second.StartStream((stem, part) =>
+                var centre = Centre(block.ChannelCount);
+                var accompaniment = new AlignedSum(centre is null ? 2 : 3, part => onStemBlock("accompaniment", part));
+                var centreRun = centre?.StartStream((stem, part) =>
                 {
-                    if (stem == "harmonic")
+                    if (stem == "centre")
                     {
                         onStemBlock("vocals", part);
                     }
                     else
                     {
-                        accompaniment.AddSecond(part);
+                        accompaniment.Add(2, part);
                     }
                 });
-                firstRun = first.StartStream((stem, part) =>
+                var secondRun = second.StartStream((stem, part) =>
+                {
+                    if (stem != "harmonic")
+                    {
+                        accompaniment.Add(1, part);
+                    }
+                    else if (centreRun is null)
+                    {
+                        onStemBlock("vocals", part);
+                    }
+                    else
+                    {
+                        centreRun.Append(part, cancellationToken);
+                    }
+                });
+                var firstRun = first.StartStream((stem, part) =>
                 {
                     if (stem == "percussive")
                     {
@@ -79,21 +106,25 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
                     }
                     else
                     {
-                        accompaniment.AddFirst(part);
+                        accompaniment.Add(0, part);
                     }
                 });
+                runs.AddRange(centreRun is null ? [firstRun, secondRun] : [firstRun, secondRun, centreRun]);
             }
 
-            firstRun.Append(block, cancellationToken);
+            runs[0].Append(block, cancellationToken);
         }
 
-        if (firstRun is null || secondRun is null)
+        if (runs.Count == 0)
         {
             throw new InvalidOperationException($"{Method}: the stream holds no audio.");
         }
 
-        firstRun.Complete(cancellationToken);
-        secondRun.Complete(cancellationToken);
+        // In pipeline order: each pass's tail flushes into the next before that one completes.
+        foreach (var run in runs)
+        {
+            run.Complete(cancellationToken);
+        }
     }
 
     public void Dispose()
@@ -105,6 +136,7 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
 
         _disposed = true;
         DisposeStages();
+        _centre?.Dispose();
     }
 
     private (HpssSeparator First, HpssSeparator Second) Stages(int sampleRate)
@@ -138,6 +170,17 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         }
     }
 
+    /// <summary>The centre filter for this channel count, or null when it does not apply.</summary>
+    private MidSideSeparator? Centre(int channels)
+    {
+        if (!_options.CentreStereo || channels != 2)
+        {
+            return null;
+        }
+
+        return _centre ??= new MidSideSeparator(new MidSideOptions(), device);
+    }
+
     private void DisposeStages()
     {
         if (_stages is { } stages)
@@ -169,54 +212,39 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
     }
 
     /// <summary>
-    /// Sums two streams of consecutive blocks that cover the same samples but arrive in different block sizes and
-    /// at different times; hands on each stretch as soon as both sides have it.
+    /// Sums streams of consecutive blocks that cover the same samples but arrive in different block sizes and at
+    /// different times; hands on each stretch as soon as every stream has it.
     /// </summary>
-    private sealed class AlignedSum(Action<AudioBuffer> emit)
+    private sealed class AlignedSum(int streams, Action<AudioBuffer> emit)
     {
-        private readonly Queue<AudioBuffer> _first = new();
-        private readonly Queue<AudioBuffer> _second = new();
-        private int _firstOffset;
-        private int _secondOffset;
+        private readonly Queue<AudioBuffer>[] _queues = [.. Enumerable.Range(0, streams).Select(_ => new Queue<AudioBuffer>())];
+        private readonly int[] _offsets = new int[streams];
 
-        public void AddFirst(AudioBuffer block)
+        public void Add(int stream, AudioBuffer block)
         {
-            _first.Enqueue(block);
-            Drain();
-        }
-
-        public void AddSecond(AudioBuffer block)
-        {
-            _second.Enqueue(block);
-            Drain();
-        }
-
-        private void Drain()
-        {
-            while (_first.Count > 0 && _second.Count > 0)
+            _queues[stream].Enqueue(block);
+            while (_queues.All(q => q.Count > 0))
             {
-                var a = _first.Peek();
-                var b = _second.Peek();
-                var count = Math.Min(a.Frames - _firstOffset, b.Frames - _secondOffset);
+                var count = _queues.Select((q, i) => q.Peek().Frames - _offsets[i]).Min();
                 if (count > 0)
                 {
-                    var sum = a.Slice(_firstOffset, count);
-                    AddInto(sum, 0, b, _secondOffset, count);
+                    var sum = _queues[0].Peek().Slice(_offsets[0], count);
+                    for (var i = 1; i < _queues.Length; i++)
+                    {
+                        AddInto(sum, 0, _queues[i].Peek(), _offsets[i], count);
+                    }
+
                     emit(sum);
                 }
 
-                _firstOffset += count;
-                _secondOffset += count;
-                if (_firstOffset == a.Frames)
+                for (var i = 0; i < _queues.Length; i++)
                 {
-                    _first.Dequeue();
-                    _firstOffset = 0;
-                }
-
-                if (_secondOffset == b.Frames)
-                {
-                    _second.Dequeue();
-                    _secondOffset = 0;
+                    _offsets[i] += count;
+                    if (_offsets[i] == _queues[i].Peek().Frames)
+                    {
+                        _queues[i].Dequeue();
+                        _offsets[i] = 0;
+                    }
                 }
             }
         }
