@@ -158,7 +158,7 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
 
     [Theory]
     [InlineData("peak", """{"method": "midside", "merge": "none"}""")]
-    [InlineData("share", """{"method": "midside", "merge": "none", "score": "share", "onset": 0.7, "offset": 0.7}""")]
+    [InlineData("share", """{"method": "midside", "merge": "none", "score": "share", "onset": 0.7, "offset": 0.7, "minSpeechSeconds": 0.25}""")]
     public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript(string score, string parameters)
     {
         var datasetId = TestData.NewKey("ds");

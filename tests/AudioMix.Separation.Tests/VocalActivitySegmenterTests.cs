@@ -69,6 +69,21 @@ public sealed class VocalActivitySegmenterTests
     }
 
     [Fact]
+    public void Spans_shorter_than_the_minimum_speech_are_dropped_before_padding()
+    {
+        // A 2 s phrase and, 4 s later, a 60 ms blip (a leaked drum hit).
+        var audio = Voice(10, (1.0, 3.0), (7.0, 7.06));
+        var all = new VocalActivitySegmenter(new VocalActivityOptions(Merge: false)).Segment(audio);
+        Assert.Equal(2, all.Count);
+
+        var speech = new VocalActivitySegmenter(new VocalActivityOptions(Merge: false, MinSpeechSeconds: 0.25)).Segment(audio);
+        var phrase = Assert.Single(speech);
+        Assert.Equal(all[0], phrase);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VocalActivitySegmenter(new VocalActivityOptions(MinSpeechSeconds: -1)));
+    }
+
+    [Fact]
     public void A_pause_shorter_than_the_minimum_silence_does_not_split()
     {
         var segmenter = new VocalActivitySegmenter(new VocalActivityOptions(Merge: false));

@@ -18,7 +18,7 @@ namespace AudioMix.Grains.Operations;
 /// separator's (<see cref="SeparationParameters"/>), <c>audio</c> (mix | vocals: which signal the segments cut;
 /// the paper found cutting the original mix at vocal boundaries already helps), <c>score</c> (peak: RMS ÷ max RMS, the
 /// paper's; share: vocals RMS ÷ mixture RMS per frame, robust to the leakage of weight-free separators — pair it with
-/// an onset of about 0.7), and the VAD's <c>onset</c>,
+/// an onset of about 0.7), and the VAD's <c>onset</c>, <c>minSpeechSeconds</c> (drop shorter spans; default 0),
 /// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none).
 /// </summary>
 public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
@@ -26,7 +26,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
     /// <summary>The recipe name.</summary>
     public const string OpName = "segment_vocals";
 
-    private static readonly string[] OwnNames = ["audio", "score", "onset", "offset", "minSilenceSeconds", "maxSegmentSeconds", "paddingSeconds", "merge"];
+    private static readonly string[] OwnNames = ["audio", "score", "onset", "offset", "minSpeechSeconds", "minSilenceSeconds", "maxSegmentSeconds", "paddingSeconds", "merge"];
 
     public string Name => OpName;
 
@@ -91,6 +91,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
             ["hopSeconds"] = p.Vad.HopSeconds,
             ["onset"] = p.Vad.OnsetThreshold,
             ["offset"] = p.Vad.OffsetThreshold,
+            ["minSpeechSeconds"] = p.Vad.MinSpeechSeconds,
             ["minSilenceSeconds"] = p.Vad.MinSilenceSeconds,
             ["maxSegmentSeconds"] = p.Vad.MaxSegmentSeconds,
             ["paddingSeconds"] = p.Vad.PaddingSeconds,
@@ -134,7 +135,8 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
                 MaxSegmentSeconds: p.Number("maxSegmentSeconds", 30, 2, 600),
                 PaddingSeconds: p.Number("paddingSeconds", 0.2, 0, 5),
                 Merge: p.Choice("merge", "greedy", "greedy", "none") == "greedy",
-                Score: score);
+                Score: score,
+                MinSpeechSeconds: p.Number("minSpeechSeconds", 0, 0, 60));
             _ = new VocalActivitySegmenter(vad);
             return new Parsed(separator, vad, cutVocals);
         }

@@ -14,6 +14,7 @@ namespace AudioMix.Separation.Segmentation;
 /// <param name="PaddingSeconds">Added on both sides of each segment (gaps shorter than twice this are split in half).</param>
 /// <param name="MinSilenceAtMaxSeconds">Silence long enough to be a cut point when a segment overflows (98 ms).</param>
 /// <param name="Merge">Greedily merge consecutive segments into chunks no longer than <paramref name="MaxSegmentSeconds"/>.</param>
+/// <param name="MinSpeechSeconds">Detected spans shorter than this (before padding) are dropped (Silero's min_speech_duration; 0 = keep all, as the paper).</param>
 /// <param name="Score">What the thresholds compare: RMS relative to the track's peak (the paper) or the vocals' share of the mixture.</param>
 public sealed record VocalActivityOptions(
     double FrameSeconds = 0.128,
@@ -25,7 +26,8 @@ public sealed record VocalActivityOptions(
     double PaddingSeconds = 0.2,
     double MinSilenceAtMaxSeconds = 0.098,
     bool Merge = true,
-    VocalActivityScore Score = VocalActivityScore.Peak)
+    VocalActivityScore Score = VocalActivityScore.Peak,
+    double MinSpeechSeconds = 0)
 {
     internal void Validate()
     {
@@ -51,6 +53,10 @@ public sealed record VocalActivityOptions(
         }
 
         Positive(MinSilenceAtMaxSeconds, nameof(MinSilenceAtMaxSeconds), 600);
+        if (!double.IsFinite(MinSpeechSeconds) || MinSpeechSeconds < 0 || MinSpeechSeconds > MaxSegmentSeconds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinSpeechSeconds), MinSpeechSeconds, "MinSpeechSeconds must be between 0 and MaxSegmentSeconds.");
+        }
     }
 
     private static void Positive(double value, string name, double max)

@@ -199,6 +199,8 @@ public sealed class VocalActivitySegmenter
             raw.Add((start, Math.Min(duration, tempEnd ?? duration)));
         }
 
+        // Silero's min_speech_duration: blips (a drum hit leaking into the vocals) are not speech. Applied before padding.
+        raw.RemoveAll(span => span.End - span.Start < o.MinSpeechSeconds);
         var padded = Pad(raw, o.PaddingSeconds, duration);
         return o.Merge ? MergeGreedy(padded, o.MaxSegmentSeconds) : padded;
     }
