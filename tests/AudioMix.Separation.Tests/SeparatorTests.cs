@@ -166,7 +166,7 @@ public sealed class SeparatorTests
     }
 
     [Fact]
-    public void Two_stage_hpss_rejects_windows_that_are_not_long_then_short()
+    public void Two_stage_hpss_rejects_windows_that_are_not_long_then_short_and_audio_shorter_than_its_first_window()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(LongWindowSeconds: 0.05, ShortWindowSeconds: 0.1)));
 
@@ -174,6 +174,15 @@ public sealed class SeparatorTests
         using var close = SeparatorFactory.TwoStageHpss(new TwoStageHpssOptions(LongWindowSeconds: 0.03, ShortWindowSeconds: 0.02));
         var error = Assert.Throws<ArgumentException>(() => close.Separate(SyntheticMixes.Tones(1)));
         Assert.Contains("short window must be shorter", error.Message, StringComparison.Ordinal);
+
+        // Too short for the first pass (8192 points at 22.05 kHz), whole or streamed: the error names this method.
+        using var twoStage = SeparatorFactory.TwoStageHpss();
+        var tooShort = SyntheticMixes.Tones(0.1);
+        Assert.StartsWith("two-stage-hpss: the audio", Assert.Throws<ArgumentException>(() => twoStage.Separate(tooShort)).Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "two-stage-hpss: the audio",
+            Assert.Throws<ArgumentException>(() => twoStage.Separate(SyntheticMixes.Blocks(tooShort, 500), (_, _) => { })).Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,30 +34,6 @@ internal static class SeparationParameters
     {
         var method = p.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods]);
         p.RejectAny($"method '{method}'", Names.Skip(1).Except(PerMethod[method], StringComparer.Ordinal));
-        if (method == "two-stage-hpss")
-        {
-            var defaults = new TwoStageHpssOptions();
-            var twoStage = new TwoStageHpssOptions(
-                p.Number("longWindowSeconds", defaults.LongWindowSeconds, 0.02, 1.5),
-                p.Number("longHarmonicKernelSeconds", defaults.LongHarmonicKernelSeconds, 0.05, 20),
-                p.Number("longPercussiveKernelHz", defaults.LongPercussiveKernelHz, 5, 5000),
-                p.Number("shortWindowSeconds", defaults.ShortWindowSeconds, 0.005, 0.5),
-                p.Number("shortHarmonicKernelSeconds", defaults.ShortHarmonicKernelSeconds, 0.01, 5),
-                p.Number("shortPercussiveKernelHz", defaults.ShortPercussiveKernelHz, 10, 10000),
-                p.Number("power", defaults.Power, 0.5, 20),
-                p.Flag("centreStereo", defaults.CentreStereo));
-            try
-            {
-                SeparatorFactory.TwoStageHpss(twoStage).Dispose();
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                throw new ArgumentException($"{method}: {ex.Message}", ex);
-            }
-
-            return () => SeparatorFactory.TwoStageHpss(twoStage, Device());
-        }
-
         var fft = p.WholeNumber("fftSize", method == "hpss" ? new HpssOptions().FftSize : 2048, 256, 16384);
         var hop = p.WholeNumber("hopLength", fft / 4, 64, fft / 2);
         var wiener = p.WholeNumber("wienerIterations", 0, 0, 3);
@@ -82,6 +58,20 @@ internal static class SeparationParameters
                         p.Number("searchWindowSeconds", 10, 1, 120), wiener, wienerWindow);
                     SeparatorFactory.RepetSim(repet).Dispose();
                     return () => SeparatorFactory.RepetSim(repet, Device());
+                case "two-stage-hpss":
+                    // Its windows are in seconds (fftSize/hopLength/Wiener settings are rejected above).
+                    var d = new TwoStageHpssOptions();
+                    var twoStage = new TwoStageHpssOptions(
+                        p.Number("longWindowSeconds", d.LongWindowSeconds, 0.02, 1.5),
+                        p.Number("longHarmonicKernelSeconds", d.LongHarmonicKernelSeconds, 0.05, 20),
+                        p.Number("longPercussiveKernelHz", d.LongPercussiveKernelHz, 5, 5000),
+                        p.Number("shortWindowSeconds", d.ShortWindowSeconds, 0.005, 0.5),
+                        p.Number("shortHarmonicKernelSeconds", d.ShortHarmonicKernelSeconds, 0.01, 5),
+                        p.Number("shortPercussiveKernelHz", d.ShortPercussiveKernelHz, 10, 10000),
+                        p.Number("power", d.Power, 0.5, 20),
+                        p.Flag("centreStereo", d.CentreStereo));
+                    SeparatorFactory.TwoStageHpss(twoStage).Dispose();
+                    return () => SeparatorFactory.TwoStageHpss(twoStage, Device());
                 case "midside":
                     var midside = new MidSideOptions(fft, hop, p.Number("power", 2, 0.5, 20), p.Number("smoothingSeconds", 0.05, 0, 2), wiener, wienerWindow);
                     SeparatorFactory.MidSide(midside).Dispose();

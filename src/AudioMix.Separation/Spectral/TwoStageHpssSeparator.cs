@@ -37,6 +37,7 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
     {
         ArgumentNullException.ThrowIfNull(mixture);
         var (first, second) = Stages(mixture.SampleRate);
+        CheckLength(mixture.Frames);
         var split = first.Separate(mixture, cancellationToken);
         var voiced = second.Separate(split["percussive"], cancellationToken);
         var vocals = voiced["harmonic"];
@@ -62,9 +63,11 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         ArgumentNullException.ThrowIfNull(onStemBlock);
         ObjectDisposedException.ThrowIf(_disposed, this);
         var runs = new List<SpectralSeparator.StreamRun>();
+        long received = 0;
         foreach (var block in blocks)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            received += block.Frames;
             if (runs.Count == 0)
             {
                 // The passes' FFT sizes follow the rate and the centre filter the layout, so they are set up when
@@ -120,6 +123,8 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
             throw new InvalidOperationException($"{Method}: the stream holds no audio.");
         }
 
+        CheckLength(received);
+
         // In pipeline order: each pass's tail flushes into the next before that one completes.
         foreach (var run in runs)
         {
@@ -167,6 +172,20 @@ internal sealed class TwoStageHpssSeparator(TwoStageHpssOptions options, torch.D
         {
             first.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The first pass's FFT bounds the shortest usable input; checked here so the error names this method and its
+    /// window rather than the inner "hpss" pass.
+    /// </summary>
+    private void CheckLength(long frames)
+    {
+        var longFft = _stages!.Value.Long.StftOptions.FftSize;
+        if (frames <= longFft / 2)
+        {
+            throw new ArgumentException(
+                $"{Method}: the audio ({frames} samples) is too short for the {_options.LongWindowSeconds} s first-pass window ({longFft}-point FFT; needs more than {longFft / 2} samples).");
         }
     }
 
