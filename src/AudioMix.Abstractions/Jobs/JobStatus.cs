@@ -23,6 +23,40 @@ public enum JobState
     Cancelled,
 }
 
+/// <summary>What a job is doing within its <see cref="JobState"/>, for progress displays.</summary>
+[GenerateSerializer]
+public enum JobStage
+{
+    /// <summary>Waiting to start.</summary>
+    Queued,
+
+    /// <summary>An op's per-item preparation (e.g. beat analysis of every item); counts are items.</summary>
+    Preparing,
+
+    /// <summary>Deciding the units and writing their plans to the shards; counts are shards written.</summary>
+    Planning,
+
+    /// <summary>Shards render units on the silos; counts are units.</summary>
+    Rendering,
+
+    /// <summary>Assembling the training manifest from the shards' parts; counts are shards.</summary>
+    WritingManifest,
+
+    /// <summary>Nothing more will happen.</summary>
+    Done,
+}
+
+/// <summary>Where a job is: its stage, what the stage is working on, and how far it has got.</summary>
+/// <param name="Stage">The stage.</param>
+/// <param name="Detail">What the stage is working on, e.g. "beat_sync_mixup: beat analysis".</param>
+/// <param name="Done">Items, units or shards done in this stage.</param>
+/// <param name="Total">Of how many.</param>
+/// <param name="Shards">The job's shard count (0 before planning).</param>
+/// <param name="ShardsRunning">Shards rendering right now.</param>
+/// <param name="Silos">Silos rendering right now.</param>
+[GenerateSerializer, Immutable, Alias("AudioMix.JobProgress")]
+public sealed record JobProgress(JobStage Stage, string? Detail, long Done, long Total, int Shards = 0, int ShardsRunning = 0, int Silos = 0);
+
 /// <summary>A job's state and progress counters.</summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.JobStatus")]
 public sealed record JobStatus(
@@ -38,7 +72,8 @@ public sealed record JobStatus(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? ManifestKey)
+    string? ManifestKey,
+    JobProgress? Progress = null)
 {
     /// <summary>True once the job can change no more.</summary>
     public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Cancelled;

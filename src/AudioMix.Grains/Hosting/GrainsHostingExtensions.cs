@@ -2,10 +2,12 @@ using AudioMix.Audio.Torch;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Compute;
 using AudioMix.Grains.Jobs;
+using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace AudioMix.Grains.Hosting;
@@ -32,6 +34,12 @@ public static class GrainsHostingExtensions
         silo.AddBlobGrainStorage(StorageNames.GrainState);
         silo.AddStartupTask<ResumeJobsStartupTask>();
         var services = silo.Services;
+        var jobs = new JobEngineOptions();
+        silo.Configuration.GetSection(JobEngineOptions.Section).Bind(jobs);
+        jobs.Validate();
+        services.AddSingleton(Options.Create(jobs));
+        services.AddPlacementDirector<ChosenSiloPlacement, ChosenSiloPlacementDirector>();
+        services.AddHostedService<JobWatchdog>();
         services.AddSingleton(_ => new ComputeLimiter());
         services.AddSingleton<BlobAudio>();
         services.AddSingleton<IJobOperation, MixupOperation>();

@@ -1,44 +1,58 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json.Nodes;
 using AudioMix.Grains.Compute;
+using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace AudioMix.Grains.Jobs;
 
 /// <summary>
-/// Runs one job. Grain calls only read or change state and return at once; planning and rendering
-/// run in a background loop on this activation, which hands each unit to the thread pool (bounded
-/// by <see cref="ComputeLimiter"/>) and checkpoints finished units into persisted state. After a
-/// crash the grain is re-activated at silo start and the loop continues from the checkpoint: units
-/// already recorded are skipped, units in flight are rendered again to the same output key.
+/// Coordinates one job. Grain calls only read or change state and return at once. In the background it prepares and
+/// plans the units (deterministic given the seed), cuts them into shards (<see cref="ShardKeys.ShardSize"/>) and writes
+/// each shard's plan to blob storage; then a one-second timer dispatches shards to silos, at most
+/// <see cref="JobEngineOptions.ShardsPerSilo"/> at a time on each active silo, choosing the least busy one
+/// (<see cref="ChosenSiloPlacement"/>). Shards render and own their outputs; the job keeps a summary whose size does not
+/// depend on the unit count, and assembles the manifest from the shards' parts when the last one finishes.
 /// </summary>
-#pragma warning disable CA1001 // _cancel is disposed in OnDeactivateAsync: grains end by deactivation, not Dispose.
+/// <remarks>
+/// Losing a silo: the shards on it stop reporting; after <see cref="JobEngineOptions.ShardLeaseSeconds"/>, or as soon as
+/// membership declares the silo dead, the job dispatches them again and they re-activate elsewhere from their
+/// checkpoints. If the job grain itself was on that silo, the next shard report or the per-silo
+/// <see cref="JobWatchdog"/> re-activates it and it carries on from its saved summary.
+/// </remarks>
+#pragma warning disable CA1001 // _timer and _writes are disposed in OnDeactivateAsync: grains end by deactivation, not Dispose.
 internal sealed partial class JobGrain(
     [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobGrainState> state,
     JobOperationRegistry operations,
-    ComputeLimiter compute,
     IBlobStore store,
+    Serializer<ShardPlan> planSerializer,
+    IClusterMembershipService membership,
+    IOptions<JobEngineOptions> options,
     IGrainFactory grains,
-    ILogger<JobGrain> logger) : Grain, IJobGrain
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IJobShardSink
 {
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
-    private Task? _worker;
-    private CancellationTokenSource? _cancel;
+    // One path for every state write (planning loop, shard reports, reviews): concurrent writes would race for the ETag.
+    private readonly StateWriter<JobGrainState> _writes = new(state);
+    private readonly BackgroundWork _work = new();
 
-    // Output indices in order, rebuilt only when a new unit finishes (reviews and caption edits replace values, not
-    // keys): paging through a 100k-unit job must not sort every output on every page request.
-    private int[]? _orderedIndices;
+    // Shards believed to be rendering: where, when last heard of, and their latest counts. Rebuilt from reports after a
+    // re-activation (a shard that is still alive keeps reporting; one that is not is dispatched again).
+    private readonly Dictionary<int, RunningShard> _running = [];
+    private IGrainTimer? _timer;
+    private StageProgress _stage = new(JobStage.Queued, null, 0, 0);
+    private int _nextShard;
 
     private string JobId => this.GetPrimaryKeyString();
 
+    private JobEngineOptions Options => options.Value;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is not null && !IsFinished(state.State.State))
+        if (state.State.Spec is not null && !state.State.State.IsFinishedState())
         {
-            LogResuming(logger, JobId, state.State.State, state.State.Outputs.Count, state.State.Units.Count);
-            EnsureWorker();
+            LogResuming(logger, JobId, state.State.State, state.State.Shards.Count(s => s.Finished), state.State.Shards.Count);
+            Continue();
         }
 
         return Task.CompletedTask;
@@ -46,17 +60,9 @@ internal sealed partial class JobGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_cancel is not null)
-        {
-            await _cancel.CancelAsync();
-            if (_worker is not null)
-            {
-                // The loop checkpoints as it stops; whatever it had not recorded is redone on the next activation.
-                await _worker.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
-            }
-
-            _cancel.Dispose();
-        }
+        _timer?.Dispose();
+        await _work.StopAsync(cancellationToken);
+        _writes.Dispose();
     }
 
     public async Task<JobStatus> StartAsync(JobSpec spec)
@@ -88,9 +94,9 @@ internal sealed partial class JobGrain(
         state.State.Spec = spec;
         state.State.State = JobState.Pending;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync(CancellationToken.None);
+        await WriteStateAsync();
         await PublishAsync();
-        EnsureWorker();
+        Continue();
         return Status();
     }
 
@@ -103,94 +109,160 @@ internal sealed partial class JobGrain(
             return null;
         }
 
-        if (!IsFinished(state.State.State))
+        if (!state.State.State.IsFinishedState())
         {
-            _cancel?.Cancel();
+            await _work.CancelAsync();
+            StopTimer();
             state.State.State = JobState.Cancelled;
             state.State.FinishedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync(CancellationToken.None);
+            _stage = new(JobStage.Done, null, 0, 0);
+            await WriteStateAsync();
             await PublishAsync();
-            if (_worker is not null)
+            // Units already rendering finish (their outputs stay); waiting for the shards and the planning loop here means
+            // no output appears after the caller has seen "cancelled". Bounded well inside the call timeout.
+            var stops = _running.Keys.Select(s => Shard(s).CancelAsync()).ToList();
+            if (_work.Task is { } planning)
             {
-                // Units already rendering finish (their outputs stay); waiting for them here means no
-                // output appears after the caller has seen "cancelled". Bounded well inside the call timeout.
-                await _worker.WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(_ => { }, TaskScheduler.Current);
+                stops.Add(planning);
             }
+
+            await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(_ => { }, TaskScheduler.Current);
+            _running.Clear();
         }
 
         return Status();
     }
 
-    public Task<OutputPage> GetOutputsAsync(int offset, int limit)
+    public async Task<OutputPage> GetOutputsAsync(int offset, int limit)
     {
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, 1000);
-        var outputs = state.State.Outputs;
-        if (_orderedIndices is null || _orderedIndices.Length != outputs.Count)
+        var counts = RecordedPerShard();
+        var total = counts.Sum();
+        var items = new List<JobOutput>(Math.Min(limit, Math.Max(0, total - offset)));
+        var skip = offset;
+        for (var shard = 0; shard < counts.Length && items.Count < limit; shard++)
         {
-            _orderedIndices = [.. outputs.Keys.Order()];
+            if (skip >= counts[shard])
+            {
+                skip -= counts[shard];
+                continue;
+            }
+
+            var take = Math.Min(limit - items.Count, counts[shard] - skip);
+            items.AddRange(await Shard(shard).GetOutputsAsync(skip, take));
+            skip = 0;
         }
 
-        var page = _orderedIndices.Skip(offset).Take(limit).Select(i => outputs[i]).ToArray();
-        return Task.FromResult(new OutputPage(page, offset, _orderedIndices.Length));
+        return new OutputPage(items, offset, total);
     }
 
-    public Task<JobOutput?> GetOutputAsync(int index) => Task.FromResult(state.State.Outputs.GetValueOrDefault(index));
+    public async Task<JobOutput?> GetOutputAsync(int index) =>
+        ShardOf(index) is { } shard ? await Shard(shard).GetOutputAsync(index) : null;
 
-    public async Task<JobOutput?> ReviewAsync(int index, ReviewState review)
-    {
-        if (!state.State.Outputs.TryGetValue(index, out var output))
-        {
-            return null;
-        }
+    public Task<JobOutput?> ReviewAsync(int index, ReviewState review) =>
+        ChangeOutputAsync(index, shard => Shard(shard).ReviewAsync(index, review));
 
-        output = output with { Review = review };
-        state.State.Outputs[index] = output;
-        if (state.State.State == JobState.Completed)
-        {
-            await WriteManifestAsync(CancellationToken.None);
-        }
-
-        await state.WriteStateAsync(CancellationToken.None);
-        return output;
-    }
-
-    public async Task<JobOutput?> EditCaptionAsync(int index, string caption)
-    {
-        if (!state.State.Outputs.TryGetValue(index, out var output))
-        {
-            return null;
-        }
-
-        output = CaptionEdit.Apply(output, caption);
-        state.State.Outputs[index] = output;
-        if (state.State.State == JobState.Completed)
-        {
-            await WriteManifestAsync(CancellationToken.None);
-        }
-
-        await state.WriteStateAsync(CancellationToken.None);
-        return output;
-    }
+    public Task<JobOutput?> EditCaptionAsync(int index, string caption) =>
+        ChangeOutputAsync(index, shard => Shard(shard).EditCaptionAsync(index, caption));
 
     public Task ResumeAsync()
     {
-        // Activation already restarted the loop (OnActivateAsync); this call exists to cause activation.
-        EnsureWorker();
+        // Activation already restarted the work (OnActivateAsync); this call exists to cause activation.
+        Continue();
         return Task.CompletedTask;
     }
 
-    private void EnsureWorker()
+    public async Task<bool> ReportShardAsync(ShardReport report)
     {
-        if (_worker is { IsCompleted: false } || state.State.Spec is null || IsFinished(state.State.State))
+        ArgumentNullException.ThrowIfNull(report);
+        var s = state.State;
+        if (s.State != JobState.Running || report.Shard < 0 || report.Shard >= s.Shards.Count)
+        {
+            // A finished job lets a late finished report through quietly; anything else is told to stop.
+            return s.State == JobState.Completed && report.Finished;
+        }
+
+        if (report.Error is not null)
+        {
+            await FailAsync($"Shard {report.Shard} failed: {report.Error}");
+            return false;
+        }
+
+        var record = s.Shards[report.Shard];
+        if (record.Finished)
+        {
+            return true;
+        }
+
+        if (!report.Finished)
+        {
+            _running[report.Shard] = new RunningShard(report.SiloAddress, report.Silo, DateTimeOffset.UtcNow, report.Recorded, report.Failed);
+            return true;
+        }
+
+        _running.Remove(report.Shard);
+        record.Recorded = report.Recorded;
+        record.Failed = report.Failed;
+        record.Finished = true;
+        await WriteStateAsync();
+        if (s.Shards.All(r => r.Finished))
+        {
+            StartWorker();
+        }
+        else
+        {
+            Dispatch();
+        }
+
+        return true;
+    }
+
+    private async Task<JobOutput?> ChangeOutputAsync(int index, Func<int, Task<JobOutput?>> change)
+    {
+        if (ShardOf(index) is not { } shard || await change(shard) is not { } output)
+        {
+            return null;
+        }
+
+        if (state.State.State == JobState.Completed)
+        {
+            // The shard rewrote its part; the manifest is its parts in order.
+            await ManifestAssembler.WriteAsync(store, JobId, state.State.Shards.Count, null, CancellationToken.None);
+        }
+
+        return output;
+    }
+
+    /// <summary>Picks the work up where the saved state says it is: planning, dispatching, or writing the manifest.</summary>
+    private void Continue()
+    {
+        var s = state.State;
+        if (s.Spec is null || s.State.IsFinishedState())
         {
             return;
         }
 
-        _cancel = new CancellationTokenSource();
-        _worker = RunAsync(_cancel.Token);
+        if (s.State == JobState.Running && s.Shards.Count == 0 && s.UnitCount == 0)
+        {
+            // Saved before jobs were sharded (its units and outputs were in this state): plan again; planning is
+            // deterministic and outputs are keyed by (job, unit), so finished units are rewritten identically.
+            s.State = JobState.Planning;
+        }
+
+        if (s.State == JobState.Running && s.Shards.Any(r => !r.Finished))
+        {
+            _stage = new(JobStage.Rendering, null, 0, s.UnitCount);
+            StartTimer();
+            return;
+        }
+
+        StartWorker();
     }
 
+    private void StartWorker() => _work.Start(RunAsync);
+
+    /// <summary>Plans (if not yet planned) or, once every shard has finished, writes the manifest and completes.</summary>
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         // Yield first so the grain call that started us returns before any work begins.
@@ -198,69 +270,247 @@ internal sealed partial class JobGrain(
         var spec = state.State.Spec!;
         try
         {
-            var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();
             if (state.State.State is JobState.Pending or JobState.Planning)
             {
                 state.State.State = JobState.Planning;
-                await state.WriteStateAsync(CancellationToken.None);
-                state.State.Units = await PlanAsync(spec, items, cancellationToken);
+                await WriteStateAsync();
+                await PlanAsync(spec, cancellationToken);
                 state.State.State = JobState.Running;
                 state.State.StartedAt = DateTimeOffset.UtcNow;
-                await state.WriteStateAsync(CancellationToken.None);
+                await WriteStateAsync();
                 await PublishAsync();
-                LogPlanned(logger, JobId, state.State.Units.Count);
+                LogPlanned(logger, JobId, state.State.UnitCount, state.State.Shards.Count);
+                if (state.State.Shards.Any(r => !r.Finished))
+                {
+                    _stage = new(JobStage.Rendering, null, 0, state.State.UnitCount);
+                    StartTimer();
+                    return;
+                }
             }
 
-            await RenderAllAsync(spec, items.ToDictionary(i => i.ItemId, StringComparer.Ordinal), cancellationToken);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            await WriteManifestAsync(cancellationToken);
+            StopTimer();
+            var shards = state.State.Shards.Count;
+            _stage = new(JobStage.WritingManifest, null, 0, shards);
+            await ManifestAssembler.WriteAsync(store, JobId, shards, new Progress<int>(done => _stage = _stage with { Done = done }), cancellationToken);
+            state.State.ManifestKey = JobKeys.Manifest(JobId);
             state.State.State = JobState.Completed;
             state.State.FinishedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync(CancellationToken.None);
+            _stage = new(JobStage.Done, null, shards, shards);
+            await WriteStateAsync();
             await PublishAsync();
-            LogCompleted(logger, JobId, state.State.Outputs.Count, FailedCount());
+            LogCompleted(logger, JobId, state.State.Shards.Sum(r => r.Recorded), state.State.Shards.Sum(r => r.Failed));
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
         {
-            // Stopped on purpose: CancelAsync already recorded Cancelled, or the activation is being
-            // deactivated (silo shutdown), when the last checkpoint's catalog call can fail because the
-            // silo is stopping. Either way the job did not fail: keep its state (Running resumes at the
-            // next activation) and the finished outputs.
+            // Stopped on purpose: CancelAsync recorded Cancelled, or the activation is going away (silo shutdown) and the
+            // saved state is where the next activation continues from.
             LogStopped(logger, JobId, state.State.State, ex.GetType().Name);
-            await state.WriteStateAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogFailed(logger, ex, JobId);
-            state.State.State = JobState.Failed;
-            state.State.Error = ex.Message;
-            state.State.FinishedAt = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync(CancellationToken.None);
-            await PublishAsync();
+            await FailAsync(ex.Message);
         }
     }
 
-    private async Task<List<PlannedUnit>> PlanAsync(JobSpec spec, IReadOnlyList<DatasetItem> items, CancellationToken cancellationToken)
+    private async Task PlanAsync(JobSpec spec, CancellationToken cancellationToken)
     {
+        _stage = new(JobStage.Preparing, "reading the dataset", 0, 0);
+        var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();
         var units = new List<PlannedUnit>();
-        foreach (var (op, index) in spec.Operations.Select((o, i) => (o, i)))
+        var preparedByStep = new Dictionary<int, Dictionary<string, DatasetItem>>();
+        foreach (var (op, step) in spec.Operations.Select((o, i) => (o, i)))
         {
             // Each op draws from its own seed stream, so adding an op leaves the others' plans unchanged.
-            var opSeed = unchecked(spec.Seed + index * 1_000_003L);
+            var opSeed = unchecked(spec.Seed + step * 1_000_003L);
             var operation = operations.Get(op.Op);
-            var prepared = await operation.PrepareAsync(items, op.ParametersJson, new PreparationLog(logger, JobId, op.Op), cancellationToken);
-            units.AddRange(operation.Plan(prepared, op.ParametersJson, opSeed, units.Count).Select(u => u with { Step = index }));
+            _stage = new(JobStage.Preparing, op.Op, 0, items.Count);
+            var progress = new PreparationLog(logger, JobId, op.Op, p => _stage = _stage with { Done = p.Done, Total = p.Total });
+            var prepared = await operation.PrepareAsync(items, op.ParametersJson, progress, cancellationToken);
+            preparedByStep[step] = prepared.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+            units.AddRange(operation.Plan(prepared, op.ParametersJson, opSeed, units.Count).Select(u => u with { Step = step }));
         }
 
-        return units;
+        var size = ShardKeys.ShardSize(units.Count);
+        var count = ShardKeys.ShardCount(units.Count, size);
+        _stage = new(JobStage.Planning, $"{units.Count} units in {count} shards", 0, count);
+        var written = 0;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (shard, ct) =>
+        {
+            var shardUnits = units.GetRange(shard * size, Math.Min(size, units.Count - shard * size));
+            var itemsByStep = shardUnits
+                .GroupBy(u => u.Step)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<DatasetItem>)g
+                    .SelectMany(u => u.Sources).Distinct(StringComparer.Ordinal)
+                    .Select(id => preparedByStep[g.Key].TryGetValue(id, out var item)
+                        ? item
+                        : throw new InvalidOperationException($"{spec.Operations[g.Key].Op} planned a unit over item '{id}', which it was not given."))
+                    .ToArray());
+            var plan = new ShardPlan(JobId, shard, spec, shardUnits, itemsByStep);
+            using var content = new MemoryStream(planSerializer.SerializeToArray(plan));
+            await store.WriteAsync(ShardKeys.Plan(JobId, shard), content, new BlobWriteOptions { ContentType = "application/octet-stream" }, ct);
+            _stage = _stage with { Done = Interlocked.Increment(ref written) };
+        });
+
+        state.State.UnitCount = units.Count;
+        state.State.ShardSize = size;
+        state.State.Shards = [.. Enumerable.Range(0, count).Select(_ => new ShardRecord())];
     }
 
-    /// <summary>Logs an op's preparation progress (about every tenth of the items); called from any thread.</summary>
-    private sealed class PreparationLog(ILogger logger, string jobId, string op) : IProgress<PreparationProgress>
+    private void StartTimer()
+    {
+        // KeepAlive: a running job gets no calls for long stretches, and must not be collected as idle while shards render.
+        _timer ??= this.RegisterGrainTimer(
+            _ => { Dispatch(); return Task.CompletedTask; },
+            new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1)) { KeepAlive = true });
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    /// <summary>
+    /// Forgets shards whose silo left or that stopped reporting, then starts pending shards on the least busy active
+    /// silos. The shard calls are not awaited: a call to a shard whose activation was on a dead silo may take until the
+    /// call timeout to fail, and the job must keep answering meanwhile; a shard that does not start is retried once its
+    /// lease runs out.
+    /// </summary>
+    private void Dispatch()
+    {
+        var s = state.State;
+        if (s.State != JobState.Running)
+        {
+            return;
+        }
+
+        var active = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .ToDictionary(m => m.SiloAddress.ToParsableString(), m => m, StringComparer.Ordinal);
+        var now = DateTimeOffset.UtcNow;
+        var lease = TimeSpan.FromSeconds(Options.ShardLeaseSeconds);
+        foreach (var (shard, running) in _running.ToArray())
+        {
+            var siloGone = running.SiloAddress is not null && !active.ContainsKey(running.SiloAddress);
+            if (siloGone || now - running.LastHeard > lease)
+            {
+                LogShardLost(logger, JobId, shard, running.SiloName ?? "(not yet reported)", siloGone ? "its silo left the cluster" : "no report within the lease");
+                _running.Remove(shard);
+            }
+        }
+
+        if (active.Count == 0)
+        {
+            return;
+        }
+
+        var busy = active.Keys.ToDictionary(a => a, a => _running.Values.Count(r => r.SiloAddress == a), StringComparer.Ordinal);
+        var capacity = active.Count * Options.ShardsPerSilo;
+        for (var scanned = 0; _running.Count < capacity && scanned < s.Shards.Count; scanned++)
+        {
+            var shard = _nextShard;
+            _nextShard = (_nextShard + 1) % s.Shards.Count;
+            if (s.Shards[shard].Finished || _running.ContainsKey(shard))
+            {
+                continue;
+            }
+
+            var silo = busy.MinBy(kv => kv.Value).Key;
+            busy[silo]++;
+            _running[shard] = new RunningShard(silo, null, now, s.Shards[shard].Recorded, s.Shards[shard].Failed);
+            RequestContext.Set(ChosenSiloPlacement.SiloKey, silo);
+            try
+            {
+                _ = Shard(shard).RunAsync().ContinueWith(
+                    t => LogDispatchFailed(logger, t.Exception!.GetBaseException(), JobId, shard),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+            }
+            finally
+            {
+                RequestContext.Remove(ChosenSiloPlacement.SiloKey);
+            }
+        }
+
+    }
+
+    private async Task FailAsync(string error)
+    {
+        if (state.State.State.IsFinishedState())
+        {
+            return;
+        }
+
+        StopTimer();
+        foreach (var shard in _running.Keys)
+        {
+            _ = Shard(shard).CancelAsync();
+        }
+
+        _running.Clear();
+        state.State.State = JobState.Failed;
+        state.State.Error = error;
+        state.State.FinishedAt = DateTimeOffset.UtcNow;
+        _stage = new(JobStage.Done, null, 0, 0);
+        await WriteStateAsync();
+        await PublishAsync();
+    }
+
+    /// <summary>Recorded outputs per shard: the saved count, or the latest report of a running shard if it is ahead.</summary>
+    private int[] RecordedPerShard()
+    {
+        var shards = state.State.Shards;
+        var counts = new int[shards.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = _running.TryGetValue(i, out var r) ? Math.Max(r.Recorded, shards[i].Recorded) : shards[i].Recorded;
+        }
+
+        return counts;
+    }
+
+    private int? ShardOf(int index) =>
+        state.State.ShardSize > 0 && index >= 0 && index < state.State.UnitCount ? index / state.State.ShardSize : null;
+
+    private IJobShardGrain Shard(int shard) => grains.GetGrain<IJobShardGrain>(ShardKeys.Grain(JobId, shard));
+
+    private Task WriteStateAsync() => _writes.WriteAsync();
+
+    // The catalog hears of state changes only (created, running, finished), not of progress: the job answers for that.
+    private Task PublishAsync() => grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).UpsertAsync(Status());
+
+    private JobStatus Status()
+    {
+        var s = state.State;
+        var recorded = RecordedPerShard();
+        var failed = 0;
+        for (var i = 0; i < s.Shards.Count; i++)
+        {
+            failed += _running.TryGetValue(i, out var r) && r.Recorded >= s.Shards[i].Recorded ? r.Failed : s.Shards[i].Failed;
+        }
+
+        var stage = s.State.IsFinishedState() ? new StageProgress(JobStage.Done, null, 0, 0) : _stage;
+        var progress = stage.Stage == JobStage.Rendering
+            ? new JobProgress(JobStage.Rendering, null, recorded.Sum(), s.UnitCount, s.Shards.Count, _running.Count, _running.Values.Select(r => r.SiloAddress).Distinct().Count())
+            : new JobProgress(stage.Stage, stage.Detail, stage.Done, stage.Total, s.Shards.Count);
+        return new JobStatus(
+            JobId, s.Spec!.DatasetId, s.State, s.Spec.Seed, s.Spec.Operations.Select(o => o.Op).ToArray(),
+            s.UnitCount, recorded.Sum() - failed, failed, s.Error,
+            s.CreatedAt, s.StartedAt, s.FinishedAt, s.ManifestKey, progress);
+    }
+
+    /// <summary>A shard the job believes is rendering.</summary>
+    private sealed record RunningShard(string? SiloAddress, string? SiloName, DateTimeOffset LastHeard, int Recorded, int Failed);
+
+    /// <summary>The stage shown while not rendering (preparation and planning report from other threads: replaced whole).</summary>
+    private sealed record StageProgress(JobStage Stage, string? Detail, long Done, long Total);
+
+    /// <summary>Logs an op's preparation progress (about every tenth of the items) and shows it in the status; any thread.</summary>
+    private sealed class PreparationLog(ILogger logger, string jobId, string op, Action<PreparationProgress> show) : IProgress<PreparationProgress>
     {
         public void Report(PreparationProgress value)
         {
+            show(value);
             if (value.Done == value.Total || value.Done % Math.Max(1, value.Total / 10) == 0)
             {
                 LogPreparing(logger, jobId, op, value.Done, value.Total);
@@ -268,95 +518,8 @@ internal sealed partial class JobGrain(
         }
     }
 
-    private async Task RenderAllAsync(JobSpec spec, Dictionary<string, DatasetItem> items, CancellationToken cancellationToken)
-    {
-        var pending = new Queue<PlannedUnit>(state.State.Units.Where(u => !state.State.Outputs.ContainsKey(u.Index)));
-        var inFlight = new Dictionary<Task<JobOutput>, PlannedUnit>();
-        var window = compute.MaxConcurrency * 2;
-        var sinceCheckpoint = Stopwatch.StartNew();
-        var dirty = false;
-        while (pending.Count > 0 || inFlight.Count > 0)
-        {
-            while (pending.Count > 0 && inFlight.Count < window && !cancellationToken.IsCancellationRequested)
-            {
-                var unit = pending.Dequeue();
-                var op = operations.Get(unit.Op);
-                var context = new UnitContext(JobId, spec, spec.Operations[unit.Step].ParametersJson, items, JobKeys.Output(JobId, unit.Index));
-                inFlight.Add(compute.RunAsync(ct => op.RenderAsync(context, unit, ct), cancellationToken), unit);
-            }
-
-            if (inFlight.Count == 0)
-            {
-                break;
-            }
-
-            var done = await Task.WhenAny(inFlight.Keys);
-            var finished = inFlight[done];
-            inFlight.Remove(done);
-            if (done.IsCanceled)
-            {
-                continue;
-            }
-
-            state.State.Outputs[finished.Index] = done.IsCompletedSuccessfully
-                ? done.Result
-                : FailedOutput(finished, done.Exception!.GetBaseException());
-            dirty = true;
-            if (sinceCheckpoint.Elapsed >= CheckpointInterval)
-            {
-                await CheckpointAsync();
-                sinceCheckpoint.Restart();
-                dirty = false;
-            }
-        }
-
-        if (dirty)
-        {
-            await CheckpointAsync();
-        }
-    }
-
-    private JobOutput FailedOutput(PlannedUnit unit, Exception error)
-    {
-        LogUnitFailed(logger, error, JobId, unit.Index);
-        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["plan"] = JsonNode.Parse(unit.PlanJson) };
-        return new JobOutput(unit.Index, unit.Op, null, 0, 0, 0, null, null, null, null, provenance.ToJsonString(), error.Message, ReviewState.Pending);
-    }
-
-    private async Task CheckpointAsync()
-    {
-        await state.WriteStateAsync(CancellationToken.None);
-        await PublishAsync();
-        // A running job receives no calls for long stretches; keep it from being collected as idle.
-        DelayDeactivation(TimeSpan.FromMinutes(5));
-    }
-
-    private async Task WriteManifestAsync(CancellationToken cancellationToken)
-    {
-        var key = JobKeys.Manifest(JobId);
-        var bytes = Encoding.UTF8.GetBytes(ManifestWriter.Build(state.State.Outputs.Values));
-        using var content = new MemoryStream(bytes);
-        await store.WriteAsync(key, content, new BlobWriteOptions { ContentType = "application/jsonl" }, cancellationToken);
-        state.State.ManifestKey = key;
-    }
-
-    private Task PublishAsync() => grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).UpsertAsync(Status());
-
-    private int FailedCount() => state.State.Outputs.Values.Count(o => o.Error is not null);
-
-    private JobStatus Status()
-    {
-        var s = state.State;
-        return new JobStatus(
-            JobId, s.Spec!.DatasetId, s.State, s.Spec.Seed, s.Spec.Operations.Select(o => o.Op).ToArray(),
-            s.Units.Count, s.Outputs.Count - FailedCount(), FailedCount(), s.Error,
-            s.CreatedAt, s.StartedAt, s.FinishedAt, s.ManifestKey);
-    }
-
-    private static bool IsFinished(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Cancelled;
-
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Job {JobId} planned {Units} units")]
-    private static partial void LogPlanned(ILogger logger, string jobId, int units);
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Job {JobId} planned {Units} units in {Shards} shards")]
+    private static partial void LogPlanned(ILogger logger, string jobId, int units, int shards);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} completed: {Outputs} units, {Failed} failed")]
     private static partial void LogCompleted(ILogger logger, string jobId, int outputs, int failed);
@@ -364,8 +527,8 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Job {JobId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} unit {Unit} failed")]
-    private static partial void LogUnitFailed(ILogger logger, Exception exception, string jobId, int unit);
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} did not start; it is dispatched again when its lease runs out")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string jobId, int shard);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Job {JobId} preparing {Op}: {Done}/{Total} items")]
     private static partial void LogPreparing(ILogger logger, string jobId, string op, int done, int total);
@@ -373,6 +536,39 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Job {JobId} stopped in state {State} ({Reason})")]
     private static partial void LogStopped(ILogger logger, string jobId, JobState state, string reason);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Done}/{Units} units done")]
-    private static partial void LogResuming(ILogger logger, string jobId, JobState state, int done, int units);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Done}/{Shards} shards done")]
+    private static partial void LogResuming(ILogger logger, string jobId, JobState state, int done, int shards);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} on {Silo} is dispatched again: {Reason}")]
+    private static partial void LogShardLost(ILogger logger, string jobId, int shard, string silo, string reason);
+}
+
+/// <summary>How the job engine spreads work (<c>AudioMix:Jobs</c>).</summary>
+public sealed class JobEngineOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AudioMix:Jobs";
+
+    /// <summary>
+    /// Shards of one job rendering at once on each silo. Two keep a silo's cores busy across a shard boundary; each shard
+    /// already keeps two units per compute slot in flight.
+    /// </summary>
+    public int ShardsPerSilo { get; set; } = 2;
+
+    /// <summary>Seconds without a report after which a shard is taken for lost and dispatched again (shards report every ~1–4 s).</summary>
+    public int ShardLeaseSeconds { get; set; } = 20;
+
+    /// <summary>Throws on settings the engine cannot run with.</summary>
+    public void Validate()
+    {
+        if (ShardsPerSilo is < 1 or > 64)
+        {
+            throw new ArgumentException($"{Section}:ShardsPerSilo must be between 1 and 64 (got {ShardsPerSilo}).");
+        }
+
+        if (ShardLeaseSeconds is < 5 or > 3600)
+        {
+            throw new ArgumentException($"{Section}:ShardLeaseSeconds must be between 5 and 3600 (got {ShardLeaseSeconds}).");
+        }
+    }
 }

@@ -1,8 +1,9 @@
-using AudioMix.Grains.Operations;
-
 namespace AudioMix.Grains.Jobs;
 
-/// <summary>Persisted state of a job: its spec, plan and every finished unit (the checkpoint a resumed job continues from).</summary>
+/// <summary>
+/// Persisted state of a job: its spec, where it is, and one small record per shard. Its size depends on the recipe and the
+/// shard count (≤ units / 10, a few bytes each), never on the outputs: those live in the shards' own states.
+/// </summary>
 [GenerateSerializer, Alias("AudioMix.JobGrainState")]
 public sealed class JobGrainState
 {
@@ -16,11 +17,35 @@ public sealed class JobGrainState
 
     [Id(4)] public DateTimeOffset? FinishedAt { get; set; }
 
-    [Id(5)] public List<PlannedUnit> Units { get; set; } = [];
-
-    [Id(6)] public Dictionary<int, JobOutput> Outputs { get; set; } = [];
-
+    // Ids 5 and 6 held every planned unit and every output before jobs were sharded; they are not reused.
     [Id(7)] public string? Error { get; set; }
 
     [Id(8)] public string? ManifestKey { get; set; }
+
+    /// <summary>Units planned over all steps (0 until planning has written every shard's plan).</summary>
+    [Id(9)] public int UnitCount { get; set; }
+
+    /// <summary>Units per shard; shard k holds units [k·size, (k+1)·size).</summary>
+    [Id(10)] public int ShardSize { get; set; }
+
+    /// <summary>Per shard: recorded and failed counts as of its last report that was saved, and whether it finished.</summary>
+    [Id(11)] public List<ShardRecord> Shards { get; set; } = [];
+}
+
+/// <summary>What the job knows of one shard.</summary>
+[GenerateSerializer, Alias("AudioMix.ShardRecord")]
+public sealed class ShardRecord
+{
+    [Id(0)] public int Recorded { get; set; }
+
+    [Id(1)] public int Failed { get; set; }
+
+    [Id(2)] public bool Finished { get; set; }
+}
+
+/// <summary>Helpers on <see cref="JobState"/>.</summary>
+internal static class JobStates
+{
+    /// <summary>True once a job in this state can change no more.</summary>
+    public static bool IsFinishedState(this JobState state) => state is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

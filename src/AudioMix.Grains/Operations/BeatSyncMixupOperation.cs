@@ -83,7 +83,8 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         return mixes.Select((m, i) => new PlannedUnit(
             firstIndex + i,
             OpName,
-            JsonSerializer.Serialize(BeatSyncMixupPlan.From(items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId, m), BeatSyncMixupJson.Default.BeatSyncMixupPlan))).ToArray();
+            JsonSerializer.Serialize(BeatSyncMixupPlan.From(items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId, m), BeatSyncMixupJson.Default.BeatSyncMixupPlan),
+            new[] { items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId })).ToArray();
     }
 
     public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)

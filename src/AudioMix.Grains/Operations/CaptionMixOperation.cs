@@ -56,7 +56,8 @@ public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers)
         return pairs.Select((pair, i) => new PlannedUnit(
             firstIndex + i,
             OpName,
-            JsonSerializer.Serialize(new CaptionMixPlan(clips[pair.First].Id, clips[pair.Second].Id, Math.Round(pair.Similarity, 6), pair.Seed), CaptionMixJson.Default.CaptionMixPlan))).ToArray();
+            JsonSerializer.Serialize(new CaptionMixPlan(clips[pair.First].Id, clips[pair.Second].Id, Math.Round(pair.Similarity, 6), pair.Seed), CaptionMixJson.Default.CaptionMixPlan),
+            new[] { clips[pair.First].Id, clips[pair.Second].Id })).ToArray();
     }
 
     public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)

@@ -3,8 +3,16 @@ using AudioMix.Audio.Codecs;
 namespace AudioMix.Grains.Operations;
 
 /// <summary>A unit of work decided at planning time: which op (and its position in the recipe), and its op-specific plan as JSON.</summary>
+/// <param name="Index">The unit's index in the job (outputs are keyed by it).</param>
+/// <param name="Op">The op's recipe name.</param>
+/// <param name="PlanJson">The op-specific plan.</param>
+/// <param name="Sources">
+/// Ids of the (prepared) items the unit reads. The job ships exactly these items with the unit's shard, so a shard
+/// never needs the whole dataset; rendering a unit with an item it did not declare fails.
+/// </param>
+/// <param name="Step">The op's position in the recipe.</param>
 [GenerateSerializer, Immutable, Alias("AudioMix.PlannedUnit")]
-public sealed record PlannedUnit(int Index, string Op, string PlanJson, int Step = 0);
+public sealed record PlannedUnit(int Index, string Op, string PlanJson, IReadOnlyList<string> Sources, int Step = 0);
 
 /// <summary>What an operation's render step gets to work with.</summary>
 /// <param name="JobId">The job.</param>

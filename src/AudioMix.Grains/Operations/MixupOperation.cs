@@ -29,7 +29,8 @@ public sealed class MixupOperation(BlobAudio audio) : IJobOperation
         return pairs.Select((pair, i) => new PlannedUnit(
             firstIndex + i,
             OpName,
-            JsonSerializer.Serialize(new MixupPlan(items[pair.Anchor].ItemId, items[pair.Partner].ItemId, pair.Lambda), MixupJson.Default.MixupPlan))).ToArray();
+            JsonSerializer.Serialize(new MixupPlan(items[pair.Anchor].ItemId, items[pair.Partner].ItemId, pair.Lambda), MixupJson.Default.MixupPlan),
+            new[] { items[pair.Anchor].ItemId, items[pair.Partner].ItemId })).ToArray();
     }
 
     public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)

@@ -181,7 +181,8 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
             }
 
             var plan = new ScorePlan(group.Key, sources, seed);
-            units.Add(new PlannedUnit(firstIndex + units.Count, OpName, JsonSerializer.Serialize(plan, ScoreJson.Default.ScorePlan)));
+            units.Add(new PlannedUnit(firstIndex + units.Count, OpName, JsonSerializer.Serialize(plan, ScoreJson.Default.ScorePlan),
+                sources.SelectMany(s => new[] { s.Reference, s.Estimate }).ToArray()));
         }
 
         return units;

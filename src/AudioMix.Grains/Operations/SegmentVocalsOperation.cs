@@ -36,7 +36,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
     {
         Read(parametersJson);
         return [.. items.Select((item, i) => new PlannedUnit(
-            firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan)))];
+            firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan), new[] { item.ItemId }))];
     }
 
     public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)

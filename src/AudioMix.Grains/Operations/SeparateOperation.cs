@@ -37,7 +37,7 @@ public sealed class SeparateOperation(BlobAudio audio) : IJobOperation
         }
 
         return [.. mixtures.Select((item, i) => new PlannedUnit(
-            firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan)))];
+            firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan), new[] { item.ItemId }))];
     }
 
     public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)

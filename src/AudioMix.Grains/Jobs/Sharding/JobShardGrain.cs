@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using AudioMix.Grains.Compute;
+using AudioMix.Grains.Operations;
+using AudioMix.Storage;
+using Orleans.Serialization;
+
+namespace AudioMix.Grains.Jobs.Sharding;
+
+/// <summary>Persisted state of a shard: the outputs of its units (at most <see cref="ShardKeys.MaxShardSize"/>).</summary>
+[GenerateSerializer, Alias("AudioMix.JobShardState")]
+public sealed class JobShardState
+{
+    [Id(0)] public Dictionary<int, JobOutput> Outputs { get; set; } = [];
+
+    /// <summary>Every unit is recorded and the manifest part is written.</summary>
+    [Id(1)] public bool Finished { get; set; }
+}
+
+/// <summary>
+/// Renders one shard of a job on the silo it was placed on and is the single writer of its outputs. The loop hands units
+/// to the silo's <see cref="ComputeLimiter"/>, checkpoints finished units about once a second (its own bounded state only)
+/// and reports counts to the job grain, which is how the job tracks progress, learns the silo, and notices a shard lost
+/// with its silo (no report within the lease: see <see cref="JobGrain"/>). After a crash the job re-dispatches the shard,
+/// which re-activates wherever it is placed and continues from its checkpoint: recorded units are skipped, units in
+/// flight are rendered again to the same output key, so every output is written exactly once per (job, unit).
+/// </summary>
+#pragma warning disable CA1001 // _writes is disposed in OnDeactivateAsync: grains end by deactivation, not Dispose.
+[ChosenSiloPlacement]
+internal sealed partial class JobShardGrain(
+    [PersistentState("shard", StorageNames.GrainState)] IPersistentState<JobShardState> state,
+    JobOperationRegistry operations,
+    ComputeLimiter compute,
+    IBlobStore store,
+    Serializer<ShardPlan> serializer,
+    ILocalSiloDetails silo,
+    IGrainFactory grains,
+    ILogger<JobShardGrain> logger) : Grain, IJobShardGrain
+{
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    // A report at least this often while units render, even when none finished: long units must not look like a lost shard.
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(4);
+
+    // A review arriving while the loop checkpoints must wait its turn, not race for the ETag.
+    private readonly StateWriter<JobShardState> _writes = new(state);
+    private readonly BackgroundWork _work = new();
+    private int[]? _ordered;
+
+    private (string JobId, int Shard) Key => ShardKeys.Parse(this.GetPrimaryKeyString());
+
+    public Task RunAsync()
+    {
+        _work.Start(RunLoopAsync);
+        return Task.CompletedTask;
+    }
+
+    public async Task CancelAsync()
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _work.StopAsync(wait.Token);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _work.StopAsync(cancellationToken);
+        _writes.Dispose();
+    }
+
+    public Task<IReadOnlyList<JobOutput>> GetOutputsAsync(int offset, int limit)
+    {
+        var outputs = state.State.Outputs;
+        if (_ordered is null || _ordered.Length != outputs.Count)
+        {
+            _ordered = [.. outputs.Keys.Order()];
+        }
+
+        return Task.FromResult<IReadOnlyList<JobOutput>>(
+            _ordered.Skip(Math.Max(0, offset)).Take(Math.Clamp(limit, 0, ShardKeys.MaxShardSize)).Select(i => outputs[i]).ToArray());
+    }
+
+    public Task<JobOutput?> GetOutputAsync(int index) => Task.FromResult(state.State.Outputs.GetValueOrDefault(index));
+
+    public Task<JobOutput?> ReviewAsync(int index, ReviewState review) => ChangeAsync(index, o => o with { Review = review });
+
+    public Task<JobOutput?> EditCaptionAsync(int index, string caption) => ChangeAsync(index, o => CaptionEdit.Apply(o, caption));
+
+    private async Task<JobOutput?> ChangeAsync(int index, Func<JobOutput, JobOutput> change)
+    {
+        if (!state.State.Outputs.TryGetValue(index, out var output))
+        {
+            return null;
+        }
+
+        output = JobOutputs.Storable(change(output));
+        state.State.Outputs[index] = output;
+        if (state.State.Finished)
+        {
+            await WriteManifestPartAsync(CancellationToken.None);
+        }
+
+        await WriteStateAsync();
+        return output;
+    }
+
+    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    {
+        // Let the job's call return before any work; and drop the placement hint the job sent with it, so the grains this
+        // shard calls are placed by their own strategies.
+        await Task.Yield();
+        RequestContext.Clear();
+        var (jobId, shard) = Key;
+        var job = grains.GetGrain<IJobShardSink>(jobId);
+        try
+        {
+            if (!state.State.Finished)
+            {
+                var plan = await LoadPlanAsync(jobId, shard, cancellationToken);
+                await RenderAsync(plan, job, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                await WriteManifestPartAsync(cancellationToken);
+                state.State.Finished = true;
+                await WriteStateAsync();
+                LogFinished(logger, jobId, shard, state.State.Outputs.Count, silo.Name);
+            }
+
+            await job.ReportShardAsync(Report(finished: true));
+
+            // Its outputs are saved and its part written: free the memory; a later page request re-activates it cheaply.
+            DeactivateOnIdle();
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+        {
+            // Cancelled or deactivating: recorded outputs are kept, the rest is redone if the job dispatches the shard again.
+            await WriteStateAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogShardFailed(logger, ex, jobId, shard);
+            await TryAsync(() => WriteStateAsync());
+            await TryAsync(() => job.ReportShardAsync(Report(finished: false) with { Error = ex.Message }));
+        }
+    }
+
+    private async Task<ShardPlan> LoadPlanAsync(string jobId, int shard, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(ShardKeys.Plan(jobId, shard), cancellationToken);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory, cancellationToken);
+        return serializer.Deserialize(memory.ToArray()) ?? throw new InvalidDataException($"Shard {shard} of job {jobId} has an empty plan.");
+    }
+
+    private async Task RenderAsync(ShardPlan plan, IJobShardSink job, CancellationToken cancellationToken)
+    {
+        var items = plan.ItemsByStep.ToDictionary(
+            kv => kv.Key,
+            kv => (IReadOnlyDictionary<string, DatasetItem>)kv.Value.ToDictionary(i => i.ItemId, StringComparer.Ordinal));
+        var pending = new Queue<PlannedUnit>(plan.Units.Where(u => !state.State.Outputs.ContainsKey(u.Index)));
+        var inFlight = new Dictionary<Task<JobOutput>, PlannedUnit>();
+        var window = compute.MaxConcurrency * 2;
+        var sinceCheckpoint = Stopwatch.StartNew();
+        var sinceReport = Stopwatch.StartNew();
+        var dirty = false;
+        var heartbeat = Task.Delay(HeartbeatInterval, CancellationToken.None);
+        while (pending.Count > 0 || inFlight.Count > 0)
+        {
+            while (pending.Count > 0 && inFlight.Count < window && !cancellationToken.IsCancellationRequested)
+            {
+                var unit = pending.Dequeue();
+                var op = operations.Get(unit.Op);
+                var context = new UnitContext(
+                    plan.JobId, plan.Spec, plan.Spec.Operations[unit.Step].ParametersJson, items[unit.Step], JobKeys.Output(plan.JobId, unit.Index));
+                inFlight.Add(compute.RunAsync(ct => op.RenderAsync(context, unit, ct), cancellationToken), unit);
+            }
+
+            if (inFlight.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(inFlight.Keys.Append(heartbeat));
+            if (done == heartbeat)
+            {
+                heartbeat = Task.Delay(HeartbeatInterval, CancellationToken.None);
+            }
+            else
+            {
+                var task = (Task<JobOutput>)done;
+                var finished = inFlight[task];
+                inFlight.Remove(task);
+                if (task.IsCanceled)
+                {
+                    continue;
+                }
+
+                var output = task.IsCompletedSuccessfully ? task.Result : FailedOutput(finished, task.Exception!.GetBaseException());
+                state.State.Outputs[finished.Index] = WithSilo(output);
+                dirty = true;
+            }
+
+            if (dirty && sinceCheckpoint.Elapsed >= CheckpointInterval)
+            {
+                await WriteStateAsync();
+                sinceCheckpoint.Restart();
+                dirty = false;
+            }
+
+            if (sinceReport.Elapsed >= CheckpointInterval && !cancellationToken.IsCancellationRequested)
+            {
+                sinceReport.Restart();
+                // A running shard receives no calls for long stretches; keep it from being collected as idle.
+                DelayDeactivation(TimeSpan.FromMinutes(5));
+                if (!await job.ReportShardAsync(Report(finished: false)))
+                {
+                    // The job is cancelled or failed: stop taking units; those in flight finish and are recorded above.
+                    await _work.CancelAsync();
+                }
+            }
+        }
+
+        if (dirty)
+        {
+            await WriteStateAsync();
+        }
+    }
+
+    private ShardReport Report(bool finished) => new(
+        Key.Shard,
+        state.State.Outputs.Count,
+        state.State.Outputs.Values.Count(o => o.Error is not null),
+        finished,
+        silo.Name,
+        silo.SiloAddress.ToParsableString());
+
+    /// <summary>Records which silo rendered the unit: provenance says where an output came from, not only how.</summary>
+    private JobOutput WithSilo(JobOutput output)
+    {
+        var provenance = JsonNode.Parse(output.ProvenanceJson) as JsonObject ?? [];
+        provenance["silo"] = silo.Name;
+        return JobOutputs.Storable(output with { ProvenanceJson = provenance.ToJsonString() });
+    }
+
+    private JobOutput FailedOutput(PlannedUnit unit, Exception error)
+    {
+        LogUnitFailed(logger, error, Key.JobId, unit.Index);
+        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["plan"] = JsonNode.Parse(unit.PlanJson) };
+        return JobOutputs.Failed(unit.Index, unit.Op, provenance.ToJsonString(), error.Message);
+    }
+
+    private async Task WriteManifestPartAsync(CancellationToken cancellationToken)
+    {
+        var (jobId, shard) = Key;
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(ManifestWriter.Build(state.State.Outputs.Values)));
+        await store.WriteAsync(ShardKeys.Manifest(jobId, shard), content, new BlobWriteOptions { ContentType = "application/jsonl" }, cancellationToken);
+    }
+
+    private Task WriteStateAsync() => _writes.WriteAsync();
+
+    private async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReportFailed(logger, ex, this.GetPrimaryKeyString());
+        }
+    }
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Job {JobId} shard {Shard} finished: {Outputs} outputs on {Silo}")]
+    private static partial void LogFinished(ILogger logger, string jobId, int shard, int outputs, string silo);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Error, Message = "Job {JobId} shard {Shard} failed")]
+    private static partial void LogShardFailed(ILogger logger, Exception exception, string jobId, int shard);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Job {JobId} unit {Unit} failed")]
+    private static partial void LogUnitFailed(ILogger logger, Exception exception, string jobId, int unit);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "Shard {Shard} could not save or report its failure")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string shard);
+}
