@@ -7,7 +7,6 @@ using AudioMix.Grains.Operations;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace AudioMix.Grains.Hosting;
@@ -34,10 +33,10 @@ public static class GrainsHostingExtensions
         silo.AddBlobGrainStorage(StorageNames.GrainState);
         silo.AddStartupTask<ResumeJobsStartupTask>();
         var services = silo.Services;
-        var jobs = new JobEngineOptions();
-        silo.Configuration.GetSection(JobEngineOptions.Section).Bind(jobs);
-        jobs.Validate();
-        services.AddSingleton(Options.Create(jobs));
+        services.AddOptions<JobEngineOptions>()
+            .Bind(silo.Configuration.GetSection(JobEngineOptions.Section))
+            .Validate(o => o.Validate())
+            .ValidateOnStart();
         services.AddPlacementDirector<ChosenSiloPlacement, ChosenSiloPlacementDirector>();
         services.AddHostedService<JobWatchdog>();
         services.AddSingleton(_ => new ComputeLimiter());

@@ -558,8 +558,8 @@ public sealed class JobEngineOptions
     /// <summary>Seconds without a report after which a shard is taken for lost and dispatched again (shards report every ~1–4 s).</summary>
     public int ShardLeaseSeconds { get; set; } = 20;
 
-    /// <summary>Throws on settings the engine cannot run with.</summary>
-    public void Validate()
+    /// <summary>Throws on settings the engine cannot run with (so the silo does not start); true otherwise.</summary>
+    public bool Validate()
     {
         if (ShardsPerSilo is < 1 or > 64)
         {
@@ -570,5 +570,7 @@ public sealed class JobEngineOptions
         {
             throw new ArgumentException($"{Section}:ShardLeaseSeconds must be between 5 and 3600 (got {ShardLeaseSeconds}).");
         }
+
+        return true;
     }
 }

@@ -16,10 +16,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
     }
 
-    private ClusterFixture(string dataDirectory, string? serviceId)
+    private ClusterFixture(string dataDirectory, string? serviceId, short silos = 1, Action<ISiloBuilder>? configure = null)
     {
         DataDirectory = dataDirectory;
-        Cluster = Build(dataDirectory, serviceId);
+        Cluster = Build(dataDirectory, serviceId, silos, configure);
         Store = new FileSystemBlobStore(dataDirectory);
     }
 
@@ -37,9 +37,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A second cluster over the same data directory and service id (a restarted process).</summary>
     public static ClusterFixture Restart(string dataDirectory, string serviceId) => new(dataDirectory, serviceId);
 
-    public static InProcessTestCluster Build(string dataDirectory, string? serviceId)
+    /// <summary>A cluster of <paramref name="silos"/> silos over a new data directory; <paramref name="configure"/> adjusts each silo.</summary>
+    public static ClusterFixture WithSilos(short silos, Action<ISiloBuilder>? configure = null) =>
+        new(Directory.CreateTempSubdirectory("audiomix-grains-").FullName, null, silos, configure);
+
+    public static InProcessTestCluster Build(string dataDirectory, string? serviceId, short silos = 1, Action<ISiloBuilder>? configure = null)
     {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: silos);
         if (serviceId is not null)
         {
             builder.Options.ServiceId = serviceId;
@@ -53,6 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.RootPath = dataDirectory;
             });
             silo.AddAudioMixGrains();
+            configure?.Invoke(silo);
         });
         return builder.Build();
     }

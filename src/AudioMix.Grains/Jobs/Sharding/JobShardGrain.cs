@@ -5,6 +5,7 @@ using AudioMix.Grains.Compute;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace AudioMix.Grains.Jobs.Sharding;
 
@@ -134,6 +135,13 @@ internal sealed partial class JobShardGrain(
         {
             // Cancelled or deactivating: recorded outputs are kept, the rest is redone if the job dispatches the shard again.
             await WriteStateAsync();
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Another activation of this shard saved after this one loaded (a silo taken for dead that was not): this
+            // copy is stale. Go away without reporting; the job's lease re-dispatches the shard, which reloads the state.
+            LogStale(logger, ex, jobId, shard);
+            DeactivateOnIdle();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -277,6 +285,9 @@ internal sealed partial class JobShardGrain(
 
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Job {JobId} unit {Unit} failed")]
     private static partial void LogUnitFailed(ILogger logger, Exception exception, string jobId, int unit);
+
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} found its saved state changed by another activation; deactivating")]
+    private static partial void LogStale(ILogger logger, Exception exception, string jobId, int shard);
 
     [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "Shard {Shard} could not save or report its failure")]
     private static partial void LogReportFailed(ILogger logger, Exception exception, string shard);
