@@ -40,6 +40,35 @@ public sealed class JobDetailTests : IAsyncDisposable
     }
 
     [Fact]
+    public void A_running_job_shows_its_stage_and_a_full_outputs_page_is_not_refetched_while_it_renders()
+    {
+        var outputs = Enumerable.Range(0, 30).Select(i => FakeJobService.Output(i, "itemA", "itemB")).ToList();
+        _ctx.JobService.Outputs["job2"] = outputs;
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("job2", "ds1", JobState.Running, 400, 30) with
+        {
+            Progress = new JobProgress(JobStage.Rendering, null, 30, 400, Shards: 16, ShardsRunning: 4, Silos: 2),
+        });
+        var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "job2").Add(x => x.PollInterval, TimeSpan.FromMilliseconds(20)));
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("audio[data-testid=output-audio]").Count));
+        Assert.Equal("Rendering: 30 / 400 units · 4 of 16 shards on 2 silos", cut.Find("[data-testid=job-stage]").TextContent.Trim());
+        var calls = _ctx.JobService.OutputCalls;
+
+        // More outputs arrive; the first page (25 rows) is full, so polling reads the summary only.
+        outputs.AddRange(Enumerable.Range(30, 20).Select(i => FakeJobService.Output(i, "itemA", "itemB")));
+        _ctx.JobService.Replace(FakeJobService.Status("job2", "ds1", JobState.Running, 400, 50) with
+        {
+            Progress = new JobProgress(JobStage.Rendering, null, 50, 400, Shards: 16, ShardsRunning: 4, Silos: 2),
+        });
+        cut.WaitForAssertion(() => Assert.Contains("50 / 400", cut.Find("[data-testid=job-stage]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(calls, _ctx.JobService.OutputCalls);
+
+        // When the job finishes the table is refreshed once and the stage line goes away.
+        _ctx.JobService.Replace(FakeJobService.Status("job2", "ds1", JobState.Completed, 50, 50));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=job-stage]")));
+        cut.WaitForAssertion(() => Assert.Equal(calls + 1, _ctx.JobService.OutputCalls));
+    }
+
+    [Fact]
     public void Reject_calls_the_service_and_shows_the_new_verdict()
     {
         var cut = RenderLoaded();

@@ -89,10 +89,13 @@ internal sealed class FakeJobService : IJobService
         }
     }
 
+    public int OutputCalls { get; private set; }
+
     public Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
+            OutputCalls++;
             var all = Outputs.GetValueOrDefault(jobId) ?? [];
             return Task.FromResult(new OutputPage([.. all.Skip(offset).Take(limit)], offset, all.Count));
         }

@@ -40,6 +40,29 @@ internal static class DashboardFormat
         ? (status.IsFinished ? 100 : 0)
         : Math.Clamp(100.0 * (status.Completed + status.Failed) / status.Total, 0, 100);
 
+    /// <summary>
+    /// What the job is doing in words: "Preparing beat_sync_mixup: 120 / 400 items", "Rendering: 3 shards on 2 silos".
+    /// Null once it has finished.
+    /// </summary>
+    public static string? Stage(JobStatus status)
+    {
+        if (status.IsFinished || status.Progress is not { } p)
+        {
+            return null;
+        }
+
+        var counts = p.Total > 0 ? $": {p.Done:N0} / {p.Total:N0}" : string.Empty;
+        return p.Stage switch
+        {
+            JobStage.Queued => "Queued",
+            JobStage.Preparing => $"Preparing {p.Detail}{counts} items",
+            JobStage.Planning => $"Planning {p.Detail}{counts} shard plans written",
+            JobStage.Rendering => $"Rendering{counts} units · {p.ShardsRunning} of {p.Shards} shards on {p.Silos} silo{(p.Silos == 1 ? string.Empty : "s")}",
+            JobStage.WritingManifest => $"Writing the manifest{counts} shards",
+            _ => null,
+        };
+    }
+
     public static Color StateColor(JobState state) => state switch
     {
         JobState.Completed => Color.Success,
