@@ -139,6 +139,7 @@ public sealed class DatasetPagesTests(ClusterFixture fixture)
         Assert.Equal(5, pageBlobs.Length);
         var fullPage = pageBlobs.Max(b => b.Length);
         var total = one.Sum(b => b.Length);
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("; ", written.Select(w => $"{w.Items} items: largest {w.Largest} B, dataset {w.DatasetState} B")) + $"; all states {total} B");
         // The largest write is one full page — a fifth of the data, and the same at 1,000 items as at 5,000 — where a
         // single-state dataset would write all 5,000 items at once.
         Assert.All(written, w => Assert.True(w.Largest <= fullPage, $"{w.Items} items: a {w.Largest} B write, more than one full page ({fullPage} B)"));
