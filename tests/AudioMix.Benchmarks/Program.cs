@@ -2,7 +2,8 @@ using AudioMix.Benchmarks;
 
 // Each suite measures AudioMix and a reference tool on the same input in the same run and prints
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
-// `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's.
+// `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's;
+// `dataset-scale [N]` times dataset adds and paging at N (default 100,000) items against 1,000.
 // As the silo and the CLI do at start (see NativeHeap): libtorch's per-block buffers stay in the heap.
 AudioMix.Audio.Torch.NativeHeap.KeepLargeBuffers();
 using var harness = new BenchmarkHarness();
@@ -15,6 +16,12 @@ if (args.Length > 0 && args[0] == "captions")
 if (args.Length > 0 && args[0] == "platform")
 {
     await PlatformBenchmarks.RunAsync(harness);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "dataset-scale")
+{
+    await DatasetScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var datasetItems) ? datasetItems : 100_000);
     return;
 }
 

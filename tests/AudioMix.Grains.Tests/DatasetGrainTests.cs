@@ -54,7 +54,7 @@ public sealed class DatasetGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Items_page_in_id_order_with_total_and_lookup_by_id()
+    public async Task Items_page_in_upload_order_with_total_and_lookup_by_id()
     {
         var id = TestData.NewKey("ds");
         var items = await TestData.CreateDatasetAsync(fixture.Client, fixture.Store, id, count: 7, seconds: 0.05);

@@ -1,6 +1,17 @@
+using Orleans.Concurrency;
+
 namespace AudioMix.Abstractions.Datasets;
 
-/// <summary>One dataset (keyed by its id): metadata and the item list. Audio bytes live in blob storage.</summary>
+/// <summary>
+/// One dataset (keyed by its id): metadata and the item list. Audio bytes live in blob storage.
+/// </summary>
+/// <remarks>
+/// Items are kept in pages of at most 1,000 (<c>IDatasetPageGrain</c>), so adding to or paging a 100k-item dataset
+/// costs what it costs on a 1k one. "Upload order" below means: by page, pages in the order they were opened, and
+/// inside a page in the order items were first added (replacing an item keeps its place). Ids from
+/// <see cref="NewItemIdsAsync"/> name their page, so finding them needs no index; any other id is an opaque string
+/// and is found through a hashed id index.
+/// </remarks>
 [Alias("AudioMix.IDatasetGrain")]
 public interface IDatasetGrain : IGrainWithStringKey
 {
@@ -12,20 +23,36 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<DatasetSummary?> GetAsync();
 
-    /// <summary>Adds analysed items; an item whose id exists is replaced.</summary>
+    /// <summary>
+    /// Reserves <paramref name="count"/> fresh item ids (at most 10,000) in upload order. Each names the page its item
+    /// will live in, so adding and finding it touches that page only; give them to <see cref="AddItemsAsync"/>.
+    /// A reserved id that is never used leaves a hole, nothing else.
+    /// </summary>
+    [Alias("NewItemIds")]
+    Task<IReadOnlyList<string>> NewItemIdsAsync(int count);
+
+    /// <summary>Adds analysed items; an item whose id exists is replaced (in place), new ones are appended in upload order.</summary>
     [Alias("AddItems")]
     Task<DatasetSummary> AddItemsAsync(IReadOnlyList<DatasetItem> items);
 
-    /// <summary>A page of items in id order.</summary>
+    /// <summary>A page of items in upload order (see the interface remarks).</summary>
     [Alias("GetItems")]
+    [ReadOnly]
     Task<ItemPage> GetItemsAsync(int offset, int limit);
 
     /// <summary>One item, or null.</summary>
     [Alias("GetItem")]
+    [ReadOnly]
     Task<DatasetItem?> GetItemAsync(string itemId);
 
-    /// <summary>Every item in id order (planning reads the whole list once).</summary>
+    /// <summary>The items with these ids that exist, in the order given (unknown ids are left out).</summary>
+    [Alias("GetItemsById")]
+    [ReadOnly]
+    Task<IReadOnlyList<DatasetItem>> GetItemsByIdAsync(IReadOnlyList<string> itemIds);
+
+    /// <summary>Every item in upload order (planning reads the whole list once).</summary>
     [Alias("GetAllItems")]
+    [ReadOnly]
     Task<IReadOnlyList<DatasetItem>> GetAllItemsAsync();
 }
 

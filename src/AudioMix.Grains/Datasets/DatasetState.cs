@@ -1,6 +1,9 @@
 namespace AudioMix.Grains.Datasets;
 
-/// <summary>Persisted state of a dataset grain.</summary>
+/// <summary>
+/// Persisted state of a dataset grain: a bounded summary. The items themselves live in page grains
+/// (<see cref="DatasetPageState"/>); this state grows by one number per 1,000 items.
+/// </summary>
 [GenerateSerializer, Alias("AudioMix.DatasetState")]
 public sealed class DatasetState
 {
@@ -10,6 +13,27 @@ public sealed class DatasetState
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Items by id; ordered iteration uses <see cref="StringComparer.Ordinal"/>.</summary>
-    [Id(3)] public Dictionary<string, DatasetItem> Items { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Items as datasets stored them before pages existed (id → item). Read on activation, moved into pages and
+    /// cleared; always null afterwards.
+    /// </summary>
+    [Id(3)] public Dictionary<string, DatasetItem>? Items { get; set; }
+
+    /// <summary>
+    /// Committed items per page, by page number; the page grains ignore anything past these counts. Its length is the
+    /// number of pages opened (a page reserved for ids never used stays short, or empty).
+    /// </summary>
+    [Id(4)] public List<int> PageCounts { get; set; } = [];
+
+    /// <summary>Slots of the last page already promised: filled, or reserved for minted ids not yet added.</summary>
+    [Id(5)] public int LastPageUsed { get; set; }
+
+    /// <summary>Sum of the items' durations, kept by deltas so nothing has to be summed over all items.</summary>
+    [Id(6)] public double TotalDuration { get; set; }
+
+    /// <summary>
+    /// Whether some minted id had to be stored in the id index (its page was full, or the id was made up by a caller).
+    /// Until then a minted id missing from its page is known to be absent without asking the index.
+    /// </summary>
+    [Id(7)] public bool MintedIdsIndexed { get; set; }
 }

@@ -24,6 +24,9 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
 {
     private const int MaxMetadataBytes = 64 * 1024 * 1024;
 
+    // Items per AddItems call: bounded messages, and each call rewrites at most a few pages.
+    private const int CommitBatch = 1000;
+
     /// <summary>Reads a multipart body part by part (never buffering a whole file) and stores every file part.</summary>
     public async Task<UploadResult> UploadMultipartAsync(string datasetId, string contentType, Stream body, CancellationToken cancellationToken)
     {
@@ -206,8 +209,9 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
     /// </summary>
     public async Task<Task<(DatasetItem? Item, UploadRejection? Rejection)>> StoreAudioAsync(string datasetId, string fileName, Stream content, CancellationToken cancellationToken)
     {
-        var itemId = Guid.NewGuid().ToString("N")[..16];
-        var key = $"datasets/{datasetId}/items/{itemId}{SafeExtension(fileName)}";
+        // The blob is named by a random token: the item's id is only known at commit, when the dataset mints it.
+        var token = Guid.NewGuid().ToString("N")[..16];
+        var key = $"datasets/{datasetId}/items/{token}{SafeExtension(fileName)}";
         await using var hashing = new HashingReadStream(content, options.Value.MaxUploadBytes, fileName);
         BlobProperties stored;
         try
@@ -219,10 +223,10 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
             return Task.FromResult<(DatasetItem?, UploadRejection?)>((null, new UploadRejection(fileName, ex.Message)));
         }
 
-        return AnalyzeAsync(itemId, fileName, key, hashing.HashHex(), stored.Length);
+        return AnalyzeAsync(token, fileName, key, hashing.HashHex(), stored.Length);
     }
 
-    private async Task<(DatasetItem? Item, UploadRejection? Rejection)> AnalyzeAsync(string itemId, string fileName, string key, string hash, long length)
+    private async Task<(DatasetItem? Item, UploadRejection? Rejection)> AnalyzeAsync(string provisionalId, string fileName, string key, string hash, long length)
     {
         var outcome = await grains.GetGrain<IAudioAnalysisGrain>(hash).GetOrAnalyzeAsync(key, fileName);
         if (outcome.Analysis is not { } a)
@@ -233,7 +237,7 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
         }
 
         var item = new DatasetItem(
-            itemId, fileName, key, hash, a.Format, length, a.Duration, a.SampleRate, a.Channels,
+            provisionalId, fileName, key, hash, a.Format, length, a.Duration, a.SampleRate, a.Channels,
             a.IntegratedLufs, a.SamplePeakDbfs, [], null, null);
         return (item, null);
     }
@@ -253,7 +257,21 @@ internal sealed partial class DatasetUploadService(IBlobStore store, IGrainFacto
             }
         }
 
-        var summary = accepted.Count > 0 ? await grains.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(accepted) : dataset;
+        // Ids minted by the dataset name the page their item lands on, so adding and finding them needs no index.
+        var grain = grains.GetGrain<IDatasetGrain>(datasetId);
+        var summary = dataset;
+        for (var start = 0; start < accepted.Count; start += CommitBatch)
+        {
+            var count = Math.Min(CommitBatch, accepted.Count - start);
+            var ids = await grain.NewItemIdsAsync(count);
+            for (var i = 0; i < count; i++)
+            {
+                accepted[start + i] = accepted[start + i] with { ItemId = ids[i] };
+            }
+
+            summary = await grain.AddItemsAsync(accepted.GetRange(start, count));
+        }
+
         return new UploadResult(accepted, rejected, summary);
     }
 
