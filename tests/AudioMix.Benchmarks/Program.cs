@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "platform")
     return;
 }
 
+if (args.Length > 0 && args[0] == "scale")
+{
+    await JobScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var scaleUnits) ? scaleUnits : 100_000);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "dataset-scale")
 {
     await DatasetScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var datasetItems) ? datasetItems : 100_000);

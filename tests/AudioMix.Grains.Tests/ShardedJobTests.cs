@@ -142,6 +142,28 @@ public sealed class ShardedJobTests
         }
     }
 
+    [Fact]
+    public async Task A_finished_job_and_its_shards_read_back_after_every_activation_is_collected()
+    {
+        await using var cluster = TwoSilos();
+        await cluster.InitializeAsync();
+        var datasetId = TestData.NewKey("ds");
+        await TestData.CreateDatasetAsync(cluster.Client, cluster.Store, datasetId, count: 4);
+        var jobId = TestData.NewKey("job");
+        // A collection-expression list (a compiler-made type) as the recipe, as any client may send.
+        await cluster.Client.GetGrain<IJobGrain>(jobId).StartAsync(new JobSpec(datasetId, 4, [new OperationSpec("mixup", """{"count": 50}""")], new OutputSpec()));
+        var (status, _) = await TestData.WaitAsync(cluster.Client, jobId, TimeSpan.FromSeconds(60));
+        Assert.Equal(JobState.Completed, status.State);
+        var before = await AllOutputsAsync(cluster, jobId);
+
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var after = (await cluster.Client.GetGrain<IJobGrain>(jobId).GetStatusAsync())!;
+        Assert.Equal((status.State, status.Total, status.Completed, status.Failed, status.ManifestKey), (after.State, after.Total, after.Completed, after.Failed, after.ManifestKey));
+        Assert.Equal(["mixup"], after.Operations);
+        Assert.Equal(before.Select(o => o.ProvenanceJson), (await AllOutputsAsync(cluster, jobId)).Select(o => o.ProvenanceJson));
+    }
+
     private static async Task<List<JobOutput>> AllOutputsAsync(ClusterFixture cluster, string jobId)
     {
         var job = cluster.Client.GetGrain<IJobGrain>(jobId);

@@ -91,7 +91,8 @@ internal sealed partial class JobGrain(
             operations.Get(op.Op).Validate(op.ParametersJson, dataset.Kind);
         }
 
-        state.State.Spec = spec;
+        // A plain array: a caller's collection-expression list has a compiler-made type the JSON state cannot load back.
+        state.State.Spec = spec with { Operations = spec.Operations.ToArray() };
         state.State.State = JobState.Pending;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         await WriteStateAsync();
