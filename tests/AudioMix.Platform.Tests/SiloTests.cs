@@ -95,8 +95,33 @@ public sealed class SiloTests : IDisposable
     [Fact]
     public void Default_settings_are_valid_and_match_the_web_hosts_defaults()
     {
-        var (silo, clustering) = SiloSettings.Read(new ConfigurationBuilder().Build());
+        var (silo, clustering, hosting) = SiloSettings.Read(new ConfigurationBuilder().Build());
         Assert.Equal(("audiomix", "dev", 11111, 30000), (silo.ServiceId, silo.ClusterId, silo.SiloPort, silo.GatewayPort));
         Assert.Equal(ClusteringProvider.Localhost, clustering.Provider);
+        Assert.Null(silo.Name);
+        Assert.False(hosting.Kubernetes);
+    }
+
+    [Fact]
+    public void Silo_names_and_Kubernetes_hosting_are_checked_before_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AudioMix:Silo:Name"] = "silo 1",
+            ["AudioMix:Hosting:Kubernetes"] = "true",
+        }).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => SiloSettings.Read(configuration));
+
+        Assert.Contains("AudioMix:Silo:Name \"silo 1\" must be 1..63 letters, digits, '.', '_' or '-', starting with a letter or digit.", ex.Failures);
+        Assert.Contains("AudioMix:Silo:Name must be empty when AudioMix:Hosting:Kubernetes is true (the silo takes its pod's name).", ex.Failures);
+        Assert.Contains("AudioMix:Hosting:Kubernetes needs shared membership: set AudioMix:Clustering:Provider to Redis.", ex.Failures);
+        Assert.Equal(3, ex.Failures.Count());
+
+        var named = SiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AudioMix:Silo:Name"] = "silo2",
+        }).Build());
+        Assert.Equal("silo2", named.Silo.Name);
     }
 }
