@@ -2,6 +2,7 @@ using System.Net;
 using AudioMix.Grains.Hosting;
 using AudioMix.Storage.Hosting;
 using Orleans.Configuration;
+using Orleans.Hosting.Kubernetes;
 using StackExchange.Redis;
 
 namespace AudioMix.Silo;
@@ -59,14 +60,20 @@ internal static class SiloHostingExtensions
     {
         if (hosting.Kubernetes)
         {
-            // Only the ports: UseKubernetesHosting advertises the pod IP, listens on any address and takes the
-            // silo name and cluster ids from the pod (registered after ours, so its ids win if they differ).
+            // UseKubernetesHosting listens on any address and takes the silo name and cluster ids from the pod
+            // (registered after ours, so its ids win if they differ). It advertises the pod IP only when nothing
+            // else has chosen an address, but Orleans' own endpoint defaults run first and pick the first host
+            // address: set the pod IP here so it does not depend on the pod having a single interface.
+            orleans.UseKubernetesHosting();
             orleans.Configure<EndpointOptions>(o =>
             {
                 o.SiloPort = silo.SiloPort;
                 o.GatewayPort = silo.GatewayPort;
+                if (IPAddress.TryParse(Environment.GetEnvironmentVariable(KubernetesHostingOptions.PodIPEnvironmentVariable), out var podIp))
+                {
+                    o.AdvertisedIPAddress = podIp;
+                }
             });
-            orleans.UseKubernetesHosting();
             return;
         }
 
