@@ -2,6 +2,7 @@ using System.Net;
 using AudioMix.Grains.Hosting;
 using AudioMix.Storage.Hosting;
 using Orleans.Configuration;
+using Orleans.Hosting.Kubernetes;
 using StackExchange.Redis;
 
 namespace AudioMix.Silo;
@@ -16,7 +17,7 @@ internal static class SiloHostingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAudioMixSilo(this IHostApplicationBuilder builder)
     {
-        var (silo, clustering) = SiloSettings.Read(builder.Configuration);
+        var (silo, clustering, hosting) = SiloSettings.Read(builder.Configuration);
         builder.Services.AddAudioMixBlobStore(builder.Configuration.GetSection(BlobStoreOptions.SectionName));
         builder.Services.PostConfigure<BlobStoreOptions>(o =>
         {
@@ -28,6 +29,11 @@ internal static class SiloHostingExtensions
 
         builder.UseOrleans(orleans =>
         {
+            if (!string.IsNullOrEmpty(silo.Name))
+            {
+                orleans.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = silo.Name);
+            }
+
             switch (clustering.Provider)
             {
                 case ClusteringProvider.Redis:
@@ -36,16 +42,7 @@ internal static class SiloHostingExtensions
                         o.ServiceId = silo.ServiceId;
                         o.ClusterId = silo.ClusterId;
                     });
-                    if (string.IsNullOrWhiteSpace(silo.AdvertisedIPAddress))
-                    {
-                        // Containers: the host name resolves to the address the other silos reach.
-                        orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
-                    }
-                    else
-                    {
-                        orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIPAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
-                    }
-
+                    ConfigureEndpoints(orleans, silo, hosting);
                     var connection = clustering.RedisConnectionString!;
                     orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(connection));
                     break;
@@ -57,5 +54,39 @@ internal static class SiloHostingExtensions
             orleans.AddAudioMixGrains();
         });
         return builder;
+    }
+
+    private static void ConfigureEndpoints(ISiloBuilder orleans, SiloOptions silo, SiloHostingOptions hosting)
+    {
+        if (hosting.Kubernetes)
+        {
+            // UseKubernetesHosting listens on any address and takes the silo name and cluster ids from the pod
+            // (registered after ours, so its ids win if they differ). It advertises the pod IP only when nothing
+            // else has chosen an address, but Orleans' own endpoint defaults run first and pick the first host
+            // address: set the pod IP here so it does not depend on the pod having a single interface.
+            orleans.UseKubernetesHosting();
+            orleans.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = silo.SiloPort;
+                o.GatewayPort = silo.GatewayPort;
+                if (IPAddress.TryParse(Environment.GetEnvironmentVariable(KubernetesHostingOptions.PodIPEnvironmentVariable), out var podIp))
+                {
+                    o.AdvertisedIPAddress = podIp;
+                }
+            });
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(silo.AdvertisedIPAddress))
+        {
+            // Containers: the host name resolves to the address the other silos reach.
+            orleans.ConfigureEndpoints(silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+            return;
+        }
+
+        // Advertising loopback means every member is on this machine (infra/cluster/up): listening on other
+        // interfaces would only expose the ports, so listen on the advertised address alone.
+        var advertised = IPAddress.Parse(silo.AdvertisedIPAddress);
+        orleans.ConfigureEndpoints(advertised, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
     }
 }

@@ -7,15 +7,16 @@ using AudioMix.Storage.Hosting;
 namespace AudioMix.Platform.Tests;
 
 /// <summary>
-/// docker-compose.yml cannot be run here (no Docker engine), so check what can be checked: every
-/// <c>AudioMix__Section__Key</c> it sets is a property of an options class bound from that section,
-/// and enum settings hold a value of that enum.
+/// docker-compose.yml and infra/k8s cannot be run here (no Docker engine, no Kubernetes), so check what can be
+/// checked: every <c>AudioMix__Section__Key</c> they (and infra/cluster/up, which runs the same topology as local
+/// processes) set is a property of an options class bound from that section, and enum settings hold a value of
+/// that enum. The three describe one topology and must stay in step with the options.
 /// </summary>
 [Collection(nameof(ComposeFileTests))]
 public sealed partial class ComposeFileTests
 {
     [Fact]
-    public void Every_AudioMix_variable_in_docker_compose_names_a_real_setting_with_a_valid_value()
+    public void Every_AudioMix_variable_in_docker_compose_k8s_and_cluster_up_names_a_real_setting_with_a_valid_value()
     {
         // The web host's options types are internal and its assembly pulls in ASP.NET: load it into an
         // isolated, collectible context so Orleans' assembly scan in the other tests of this process never sees it.
@@ -62,17 +63,67 @@ public sealed partial class ComposeFileTests
             (BlobStoreOptions.SectionName, typeof(BlobStoreOptions)),
             (SiloOptions.Section, typeof(SiloOptions)),
             (ClusteringOptions.Section, typeof(ClusteringOptions)),
+            (SiloHostingOptions.Section, typeof(SiloHostingOptions)),
             ("AudioMix:Silo", WebType(web, "AudioMix.Web.Hosting.SiloOptions")),
             ("AudioMix:Web", WebType(web, "AudioMix.Web.Hosting.AudioMixWebOptions")),
             ("AudioMix:Hosting", WebType(web, "AudioMix.Web.Hosting.PlatformHostingOptions")),
             ("AudioMix:Clustering", WebType(web, "AudioMix.Web.Hosting.PlatformClusteringOptions")),
         };
-        var compose = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docker-compose.yml"));
-        var settings = Setting().Matches(compose).Select(m => (Key: m.Groups["key"].Value, Value: m.Groups["value"].Value.Trim().Trim('"'))).ToList();
-        Assert.True(settings.Count >= 12, $"expected the compose file's AudioMix settings, found {settings.Count}");
-
         var problems = new List<string>();
-        foreach (var (key, value) in settings)
+
+        var compose = Settings("docker-compose.yml", Read("docker-compose.yml"), YamlSetting());
+        Assert.True(compose.Count >= 12, $"expected the compose file's AudioMix settings, found {compose.Count}");
+        problems.AddRange(Problems(compose, sections));
+        // The shape the file promises: the web host is a client of Redis-clustered silos over Azurite.
+        Assert.Contains(compose, s => s is { Key: "AudioMix__Hosting__Mode", Value: "Client" });
+        Assert.Contains(compose, s => s is { Key: "AudioMix__Clustering__Provider", Value: "Redis" });
+        Assert.Contains(compose, s => s is { Key: "AudioMix__Storage__Provider", Value: "AzureBlob" });
+
+        // ConfigMap/Secret data (KEY: value) and container env (- name: KEY / value: ...).
+        var manifests = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "infra", "k8s"), "*.yaml").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(manifests);
+        var k8s = manifests.SelectMany(path =>
+        {
+            var text = File.ReadAllText(path);
+            var name = Path.GetRelativePath(TestPaths.RepositoryRoot, path);
+            return Settings(name, text, YamlSetting()).Concat(Settings(name, text, K8sEnvSetting()));
+        }).ToList();
+        problems.AddRange(Problems(k8s, sections));
+        Assert.Contains(k8s, s => s is { Key: "AudioMix__Hosting__Mode", Value: "Client" });
+        Assert.Contains(k8s, s => s is { Key: "AudioMix__Hosting__Kubernetes", Value: "true" });
+        Assert.Contains(k8s, s => s is { Key: "AudioMix__Clustering__Provider", Value: "Redis" });
+        Assert.Contains(k8s, s => s is { Key: "AudioMix__Storage__Provider", Value: "AzureBlob" });
+        Assert.Contains(k8s, s => s.Key == "AudioMix__Storage__ConnectionString");
+
+        // infra/cluster/up sets them as NAME=value words (values may hold the shell's port variables).
+        var up = Settings("infra/cluster/up", Read("infra/cluster/up"), ShellSetting());
+        problems.AddRange(Problems(up, sections));
+        Assert.Contains(up, s => s is { Key: "AudioMix__Hosting__Mode", Value: "Client" });
+        Assert.Contains(up, s => s is { Key: "AudioMix__Clustering__Provider", Value: "Redis" });
+        Assert.Contains(up, s => s is { Key: "AudioMix__Storage__Provider", Value: "AzureBlob" });
+        Assert.Contains(up, s => s.Key == "AudioMix__Silo__Name");
+
+        // Whatever the compose file configures, the other two configure as well (values differ by design), except:
+        // Kubernetes names each silo after its pod, and up leaves the upload cap at appsettings.json's (same) value.
+        var leftOut = new[] { ("infra/k8s", "AudioMix__Silo__Name"), ("infra/cluster/up", "AudioMix__Web__MaxUploadBytes") };
+        foreach (var (other, name) in new[] { (k8s, "infra/k8s"), (up, "infra/cluster/up") })
+        {
+            problems.AddRange(compose.Select(s => s.Key).Distinct()
+                .Where(key => other.All(o => o.Key != key) && !leftOut.Contains((name, key)))
+                .Select(key => $"{name}: does not set {key}, which docker-compose.yml sets"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    private static string Read(string relativePath) => File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, relativePath));
+
+    private static List<(string Origin, string Key, string Value)> Settings(string origin, string text, Regex pattern) =>
+        [.. pattern.Matches(text).Select(m => (origin, m.Groups["key"].Value, m.Groups["value"].Value.Trim().Trim('"')))];
+
+    private static IEnumerable<string> Problems(IEnumerable<(string Origin, string Key, string Value)> settings, (string Section, Type Type)[] sections)
+    {
+        foreach (var (origin, key, value) in settings)
         {
             var parts = key.Split("__");
             var section = string.Join(':', parts[..^1]);
@@ -82,31 +133,36 @@ public sealed partial class ComposeFileTests
                 .Where(p => p is not null).ToList();
             if (matches.Count == 0)
             {
-                problems.Add($"{key}: no options class bound from {section} has a property {property}");
+                yield return $"{origin}: {key}: no options class bound from {section} has a property {property}";
                 continue;
             }
 
-            foreach (var p in matches.Where(p => p!.PropertyType.IsEnum))
+            foreach (var p in matches)
             {
-                if (!Enum.TryParse(p!.PropertyType, value, ignoreCase: true, out _))
+                var type = Nullable.GetUnderlyingType(p!.PropertyType) ?? p.PropertyType;
+                var valid = type.IsEnum ? Enum.TryParse(type, value, ignoreCase: true, out _)
+                    : type == typeof(bool) ? bool.TryParse(value, out _)
+                    : true;
+                if (!valid)
                 {
-                    problems.Add($"{key}: \"{value}\" is not one of {string.Join(", ", Enum.GetNames(p.PropertyType))}");
+                    yield return $"{origin}: {key}: \"{value}\" is not a valid {type.Name}"
+                        + (type.IsEnum ? $" ({string.Join(", ", Enum.GetNames(type))})" : "");
                 }
             }
         }
-
-        Assert.True(problems.Count == 0, string.Join('\n', problems));
-        // The shape the file promises: the web host is a client of Redis-clustered silos over Azurite.
-        Assert.Contains(settings, s => s is { Key: "AudioMix__Hosting__Mode", Value: "Client" });
-        Assert.Contains(settings, s => s is { Key: "AudioMix__Clustering__Provider", Value: "Redis" });
-        Assert.Contains(settings, s => s is { Key: "AudioMix__Storage__Provider", Value: "AzureBlob" });
     }
 
     private static Type WebType(Assembly web, string name) =>
         web.GetType(name, throwOnError: false) ?? throw new InvalidOperationException($"{name} is not in {web.Location}");
 
     [GeneratedRegex(@"^\s+(?<key>AudioMix__[A-Za-z0-9_]+):\s*(?<value>.*)$", RegexOptions.Multiline)]
-    private static partial Regex Setting();
+    private static partial Regex YamlSetting();
+
+    [GeneratedRegex(@"^\s*-\s+name:\s*(?<key>AudioMix__[A-Za-z0-9_]+)\s*\n\s+value:\s*(?<value>.*)$", RegexOptions.Multiline)]
+    private static partial Regex K8sEnvSetting();
+
+    [GeneratedRegex(@"(?<key>AudioMix__[A-Za-z0-9_]+)=(?<value>[^\s""]*)")]
+    private static partial Regex ShellSetting();
 }
 
 /// <summary>Runs <see cref="ComposeFileTests"/> with no other test class in parallel.</summary>

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AudioMix.Abstractions.Datasets;
 using AudioMix.Platform.Tests.Infrastructure;
 using AudioMix.Silo;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -95,8 +97,83 @@ public sealed class SiloTests : IDisposable
     [Fact]
     public void Default_settings_are_valid_and_match_the_web_hosts_defaults()
     {
-        var (silo, clustering) = SiloSettings.Read(new ConfigurationBuilder().Build());
+        var (silo, clustering, hosting) = SiloSettings.Read(new ConfigurationBuilder().Build());
         Assert.Equal(("audiomix", "dev", 11111, 30000), (silo.ServiceId, silo.ClusterId, silo.SiloPort, silo.GatewayPort));
         Assert.Equal(ClusteringProvider.Localhost, clustering.Provider);
+        Assert.Null(silo.Name);
+        Assert.False(hosting.Kubernetes);
+    }
+
+    [Fact]
+    public void Kubernetes_hosting_takes_the_silo_name_address_and_ids_from_the_pod()
+    {
+        // What infra/k8s/silo.yaml gives each pod through the downward API. Only Orleans.Hosting.Kubernetes
+        // reads these variables, and only in this test.
+        var pod = new Dictionary<string, string>
+        {
+            ["POD_NAME"] = "silo-5d8c7b9f4-x2k7q",
+            ["POD_NAMESPACE"] = "audiomix",
+            ["POD_IP"] = "10.244.1.17",
+            ["ORLEANS_SERVICE_ID"] = "audiomix",
+            ["ORLEANS_CLUSTER_ID"] = "audiomix",
+        };
+        foreach (var (key, value) in pod)
+        {
+            Environment.SetEnvironmentVariable(key, value);
+        }
+
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AudioMix:Hosting:Kubernetes"] = "true",
+                ["AudioMix:Clustering:Provider"] = "Redis",
+                ["AudioMix:Clustering:RedisConnectionString"] = "redis:6379",
+                ["AudioMix:Silo:SiloPort"] = "11111",
+                ["AudioMix:Silo:GatewayPort"] = "30000",
+            });
+            builder.AddAudioMixSilo();
+            using var host = builder.Build();
+
+            var silo = host.Services.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value;
+            var endpoints = host.Services.GetRequiredService<IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+            var cluster = host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value;
+            Assert.Equal("silo-5d8c7b9f4-x2k7q", silo.SiloName);
+            Assert.Equal(IPAddress.Parse("10.244.1.17"), endpoints.AdvertisedIPAddress);
+            Assert.Equal(new IPEndPoint(IPAddress.Any, 11111), endpoints.SiloListeningEndpoint);
+            Assert.Equal(new IPEndPoint(IPAddress.Any, 30000), endpoints.GatewayListeningEndpoint);
+            Assert.Equal(("audiomix", "audiomix"), (cluster.ServiceId, cluster.ClusterId));
+        }
+        finally
+        {
+            foreach (var key in pod.Keys)
+            {
+                Environment.SetEnvironmentVariable(key, null);
+            }
+        }
+    }
+
+    [Fact]
+    public void Silo_names_and_Kubernetes_hosting_are_checked_before_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AudioMix:Silo:Name"] = "silo 1",
+            ["AudioMix:Hosting:Kubernetes"] = "true",
+        }).Build();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => SiloSettings.Read(configuration));
+
+        Assert.Contains("AudioMix:Silo:Name \"silo 1\" must be 1..63 letters, digits, '.', '_' or '-', starting with a letter or digit.", ex.Failures);
+        Assert.Contains("AudioMix:Silo:Name must be empty when AudioMix:Hosting:Kubernetes is true (the silo takes its pod's name).", ex.Failures);
+        Assert.Contains("AudioMix:Hosting:Kubernetes needs shared membership: set AudioMix:Clustering:Provider to Redis.", ex.Failures);
+        Assert.Equal(3, ex.Failures.Count());
+
+        var named = SiloSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AudioMix:Silo:Name"] = "silo2",
+        }).Build());
+        Assert.Equal("silo2", named.Silo.Name);
     }
 }

@@ -36,6 +36,14 @@ public sealed class AudioApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_health_lists_the_co_hosted_silo()
+    {
+        var body = await _client.GetFromJsonAsync<JsonElement>("/health", TestContext.Current.CancellationToken);
+        Assert.Equal("ok", body.GetProperty("status").GetString());
+        Assert.Single(body.GetProperty("silos").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Inspect_reports_format_duration_and_loudness_of_an_uploaded_wav()
     {
         // 1 s of a 1 kHz sine at -20 dBFS peak, stereo 48 kHz.

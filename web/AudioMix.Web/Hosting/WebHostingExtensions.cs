@@ -49,6 +49,7 @@ internal static partial class WebHostingExtensions
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapScalarApiReference();
+        app.MapHealthApi();
         app.MapAudioApi();
         app.MapDatasetsApi();
         app.MapJobsApi();
