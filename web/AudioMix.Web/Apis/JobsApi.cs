@@ -92,7 +92,7 @@ internal static class JobsApi
     }
 
     internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync());
+        TypedResults.Ok(await JobListing.ListAsync(grains));
 
     internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IJobGrain>(id).GetStatusAsync() is { } status ? TypedResults.Ok(status) : NotFound(id);

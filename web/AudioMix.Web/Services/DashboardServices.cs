@@ -60,8 +60,7 @@ internal sealed class GrainDatasetService(IGrainFactory grains) : IDatasetServic
 /// <summary>Jobs through the grains (the same calls the REST API makes).</summary>
 internal sealed class GrainJobService(IGrainFactory grains) : IJobService
 {
-    public Task<IReadOnlyList<JobStatus>> ListAsync(CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync();
+    public Task<IReadOnlyList<JobStatus>> ListAsync(CancellationToken cancellationToken = default) => JobListing.ListAsync(grains);
 
     public Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(jobId).GetStatusAsync();
