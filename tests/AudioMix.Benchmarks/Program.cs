@@ -25,6 +25,12 @@ if (args.Length > 0 && args[0] == "scale")
     return;
 }
 
+if (args.Length > 0 && args[0] == "cluster-scale")
+{
+    await ClusterScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var clusterUnits) ? clusterUnits : 3000);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "dataset-scale")
 {
     await DatasetScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var datasetItems) ? datasetItems : 100_000);

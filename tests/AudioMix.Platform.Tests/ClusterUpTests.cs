@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AudioMix.Platform.Tests.Infrastructure;
 
 namespace AudioMix.Platform.Tests;
@@ -12,14 +10,14 @@ namespace AudioMix.Platform.Tests;
 /// infra/cluster/up and down for real: Redis, Azurite, two standalone silos and the web host in Client mode as
 /// separate processes, exactly as a developer starts them; one silo is killed with SIGKILL by the pid up recorded.
 /// </summary>
-public sealed partial class ClusterUpTests : IAsyncDisposable
+public sealed class ClusterUpTests : IAsyncDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("audiomix-cluster-test-").FullName;
 
     public async ValueTask DisposeAsync()
     {
         // Whatever happened above, nothing may outlive the test.
-        await RunScriptAsync("down", ["--data", _data, "--grace", "5"], TimeSpan.FromSeconds(60), CancellationToken.None);
+        await LocalCluster.RunScriptAsync("down", ["--data", _data, "--grace", "5"], TimeSpan.FromSeconds(60), CancellationToken.None);
         try
         {
             Directory.Delete(_data, recursive: true);
@@ -33,9 +31,9 @@ public sealed partial class ClusterUpTests : IAsyncDisposable
     public async Task Up_starts_two_silos_and_the_web_host_which_survives_a_killed_silo_and_down_stops_everything()
     {
         var ct = TestContext.Current.CancellationToken;
-        var up = await RunScriptAsync("up", ["--silos", "2", "--data", _data, "--timeout", "100"], TimeSpan.FromSeconds(110), ct);
-        Assert.True(up.ExitCode == 0, $"infra/cluster/up exited with {up.ExitCode}:\n{up.Output}\n{Logs()}");
-        var running = RunningLine().Match(up.Output);
+        var up = await LocalCluster.RunScriptAsync("up", ["--silos", "2", "--data", _data, "--timeout", "100", "--no-build"], TimeSpan.FromSeconds(110), ct);
+        Assert.True(up.ExitCode == 0, $"infra/cluster/up exited with {up.ExitCode}:\n{up.Output}\n{LocalCluster.Logs(_data)}");
+        var running = LocalCluster.RunningLine().Match(up.Output);
         Assert.True(running.Success, $"no 'AudioMix cluster is running at' line:\n{up.Output}");
         var web = running.Groups["url"].Value;
 
@@ -105,87 +103,17 @@ public sealed partial class ClusterUpTests : IAsyncDisposable
             }
         }
 
-        Assert.True(converged, $"/health did not list silo2 alone within 60 s of killing silo1; last answer: {last}\n{Logs()}");
+        Assert.True(converged, $"/health did not list silo2 alone within 60 s of killing silo1; last answer: {last}\n{LocalCluster.Logs(_data)}");
         var read = await http.GetFromJsonAsync<JsonElement>($"api/datasets/{first}", ct);
         Assert.Equal("x", read.GetProperty("name").GetString());
         var second = await api.CreateDatasetAsync("after the kill", "music", ct);
         Assert.NotEqual(first, second);
         Assert.True(LocalProcesses.IsAlive(silos[1].Pid), "silo2 died too");
 
-        var down = await RunScriptAsync("down", ["--data", _data], TimeSpan.FromSeconds(60), ct);
+        var down = await LocalCluster.RunScriptAsync("down", ["--data", _data], TimeSpan.FromSeconds(60), ct);
         Assert.True(down.ExitCode == 0, $"infra/cluster/down exited with {down.ExitCode}:\n{down.Output}");
         Assert.All(pids, pid => Assert.False(LocalProcesses.IsAlive(pid), $"pid {pid} is still running after down"));
-        var again = await RunScriptAsync("down", ["--data", _data], TimeSpan.FromSeconds(30), ct);
+        var again = await LocalCluster.RunScriptAsync("down", ["--data", _data], TimeSpan.FromSeconds(30), ct);
         Assert.True(again.ExitCode == 0, $"a second down failed:\n{again.Output}");
     }
-
-    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, string[] arguments, TimeSpan timeout, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(TestPaths.RepositoryRoot, "infra", "cluster", script))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            psi.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start infra/cluster/{script}");
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGTERM: up's trap stops what it started.
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(CancellationToken.None);
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None);
-            Append($"infra/cluster/{script} did not finish within {timeout.TotalSeconds} s");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
-            }
-        }
-    }
-
-    private string Logs()
-    {
-        var logs = Path.Combine(_data, "logs");
-        if (!Directory.Exists(logs))
-        {
-            return "(no logs)";
-        }
-
-        return string.Join('\n', Directory.GetFiles(logs).Order(StringComparer.Ordinal).Select(f =>
-            $"---- {Path.GetFileName(f)}\n{string.Join('\n', File.ReadLines(f).TakeLast(25))}"));
-    }
-
-    [GeneratedRegex(@"^AudioMix cluster is running at (?<url>http://127\.0\.0\.1:\d+)$", RegexOptions.Multiline)]
-    private static partial Regex RunningLine();
 }

@@ -72,10 +72,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
             // Nothing but status polls: the silo's startup task must resume the job by itself.
             var done = await api.WaitAsync(jobId, s => s.GetProperty("state").GetString() == "completed", TimeSpan.FromSeconds(180), ct, TimeSpan.FromMilliseconds(100));
             Mark("killed job completed after restart");
-            // The grain logs what it resumed from: recorded units are skipped, not redone from scratch.
-            var resumed = System.Text.RegularExpressions.Regex.Match(second.Log, @"Job \w+ resuming in state (\w+): (\d+)/(\d+) units done");
+            // The grains log what they resumed from: the job its finished shards, each unfinished shard its recorded
+            // units. Recorded units are skipped, not redone from scratch.
+            var resumed = System.Text.RegularExpressions.Regex.Match(second.Log, @"Job \w+ resuming in state Running: (\d+) units in \d+/\d+ finished shards");
             Assert.True(resumed.Success, $"host 2 did not log a resume:\n{second.Log}");
-            var checkpointed = int.Parse(resumed.Groups[2].Value, CultureInfo.InvariantCulture);
+            var checkpointed = int.Parse(resumed.Groups[1].Value, CultureInfo.InvariantCulture) +
+                System.Text.RegularExpressions.Regex.Matches(second.Log, @"Job \w+ shard \d+ resuming: (\d+)/\d+ units recorded")
+                    .Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             Assert.InRange(checkpointed, 1, completedAtKill);
             Mark($"host 2 resumed from the checkpoint with {checkpointed} units recorded ({completedAtKill - checkpointed} rendered but unrecorded at the kill, redone)");
             Assert.Equal(UnitCount, done.GetProperty("total").GetInt32());

@@ -51,7 +51,8 @@ internal sealed partial class JobGrain(
     {
         if (state.State.Spec is not null && !state.State.State.IsFinishedState())
         {
-            LogResuming(logger, JobId, state.State.State, state.State.Shards.Count(s => s.Finished), state.State.Shards.Count);
+            var finished = state.State.Shards.Where(s => s.Finished).ToArray();
+            LogResuming(logger, JobId, state.State.State, finished.Sum(s => s.Recorded), finished.Length, state.State.Shards.Count);
             Continue();
         }
 
@@ -537,8 +538,8 @@ internal sealed partial class JobGrain(
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Job {JobId} stopped in state {State} ({Reason})")]
     private static partial void LogStopped(ILogger logger, string jobId, JobState state, string reason);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Done}/{Shards} shards done")]
-    private static partial void LogResuming(ILogger logger, string jobId, JobState state, int done, int shards);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Units} units in {Finished}/{Shards} finished shards")]
+    private static partial void LogResuming(ILogger logger, string jobId, JobState state, int units, int finished, int shards);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} on {Silo} is dispatched again: {Reason}")]
     private static partial void LogShardLost(ILogger logger, string jobId, int shard, string silo, string reason);

@@ -7,6 +7,9 @@ namespace AudioMix.Web.UiTests.Components;
 
 public sealed class JobDetailTests : IAsyncDisposable
 {
+    // Polling tests wait on timers: under a loaded CI machine the dispatcher can be slow to run a check.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
     private readonly DashboardTestContext _ctx = new();
 
     public JobDetailTests()
@@ -49,7 +52,7 @@ public sealed class JobDetailTests : IAsyncDisposable
             Progress = new JobProgress(JobStage.Rendering, null, 30, 400, Shards: 16, ShardsRunning: 4, Silos: 2),
         });
         var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "job2").Add(x => x.PollInterval, TimeSpan.FromMilliseconds(20)));
-        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("audio[data-testid=output-audio]").Count));
+        cut.WaitForAssertion(() => Assert.Equal(25, cut.FindAll("audio[data-testid=output-audio]").Count), Patience);
         Assert.Equal("Rendering: 30 / 400 units · 4 of 16 shards on 2 silos", cut.Find("[data-testid=job-stage]").TextContent.Trim());
         var calls = _ctx.JobService.OutputCalls;
 
@@ -59,13 +62,13 @@ public sealed class JobDetailTests : IAsyncDisposable
         {
             Progress = new JobProgress(JobStage.Rendering, null, 50, 400, Shards: 16, ShardsRunning: 4, Silos: 2),
         });
-        cut.WaitForAssertion(() => Assert.Contains("50 / 400", cut.Find("[data-testid=job-stage]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("50 / 400", cut.Find("[data-testid=job-stage]").TextContent, StringComparison.Ordinal), Patience);
         Assert.Equal(calls, _ctx.JobService.OutputCalls);
 
         // When the job finishes the table is refreshed once and the stage line goes away.
         _ctx.JobService.Replace(FakeJobService.Status("job2", "ds1", JobState.Completed, 50, 50));
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=job-stage]")));
-        cut.WaitForAssertion(() => Assert.Equal(calls + 1, _ctx.JobService.OutputCalls));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=job-stage]")), Patience);
+        cut.WaitForAssertion(() => Assert.Equal(calls + 1, _ctx.JobService.OutputCalls), Patience);
     }
 
     [Fact]

@@ -165,6 +165,12 @@ internal sealed partial class JobShardGrain(
             kv => kv.Key,
             kv => (IReadOnlyDictionary<string, DatasetItem>)kv.Value.ToDictionary(i => i.ItemId, StringComparer.Ordinal));
         var pending = new Queue<PlannedUnit>(plan.Units.Where(u => !state.State.Outputs.ContainsKey(u.Index)));
+        if (state.State.Outputs.Count > 0)
+        {
+            // Recorded units are skipped: only the rest (and units in flight when the shard stopped) render again.
+            LogResuming(logger, plan.JobId, plan.Shard, state.State.Outputs.Count, plan.Units.Count, silo.Name);
+        }
+
         var inFlight = new Dictionary<Task<JobOutput>, PlannedUnit>();
         var window = compute.MaxConcurrency * 2;
         var sinceCheckpoint = Stopwatch.StartNew();
@@ -279,6 +285,9 @@ internal sealed partial class JobShardGrain(
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Job {JobId} shard {Shard} finished: {Outputs} outputs on {Silo}")]
     private static partial void LogFinished(ILogger logger, string jobId, int shard, int outputs, string silo);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "Job {JobId} shard {Shard} resuming: {Recorded}/{Units} units recorded, on {Silo}")]
+    private static partial void LogResuming(ILogger logger, string jobId, int shard, int recorded, int units, string silo);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Error, Message = "Job {JobId} shard {Shard} failed")]
     private static partial void LogShardFailed(ILogger logger, Exception exception, string jobId, int shard);

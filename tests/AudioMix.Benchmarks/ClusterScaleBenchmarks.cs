@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AudioMix.Benchmarks;
+
+/// <summary>
+/// Scale-out across silo processes (<c>-- cluster-scale [units]</c>): the same mixup job on an infra/cluster/up cluster
+/// of one silo pinned to core 0, then of two silos pinned to cores 0 and 1 (<c>taskset</c>, every thread). Redis,
+/// Azurite and the web host are not pinned: they are the same in both runs. Prints rendering units/s of each and the
+/// ratio two ÷ one, measured in the same run (target ≥ 1.7 on a machine with at least two free cores).
+/// </summary>
+internal static partial class ClusterScaleBenchmarks
+{
+    public static async Task RunAsync(BenchmarkHarness harness, int units)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"Cluster scale — mixup of {units:N0} units over 16 two-second 44.1 kHz stereo clips, silos pinned one per core, {Environment.ProcessorCount} cores"));
+        var one = await MeasureAsync(harness, silos: 1, units);
+        var two = await MeasureAsync(harness, silos: 2, units);
+        Console.WriteLine(string.Create(inv, $"{"1 silo on 1 core",-28} {one,10:N0} units/s (reference)"));
+        Console.WriteLine(string.Create(inv, $"{"2 silos on 1 core each",-28} {two,10:N0} units/s   2 ÷ 1 {two / one:0.00}x (target ≥ 1.70)"));
+    }
+
+    private static async Task<double> MeasureAsync(BenchmarkHarness harness, int silos, int units)
+    {
+        var data = Path.Combine(harness.Folder, $"cluster-{silos}");
+        var repo = Repository();
+        try
+        {
+            var up = await RunAsync(Path.Combine(repo, "infra", "cluster", "up"), ["--silos", silos.ToString(CultureInfo.InvariantCulture), "--data", data]);
+            var web = RunningLine().Match(up) is { Success: true } m ? m.Groups["url"].Value : throw new InvalidOperationException($"infra/cluster/up failed:\n{up}");
+            using (var cluster = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "cluster.json"))))
+            {
+                var core = 0;
+                foreach (var silo in cluster.RootElement.GetProperty("silos").EnumerateArray())
+                {
+                    await RunAsync("taskset", ["-a", "-cp", (core++ % Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture), silo.GetProperty("pid").GetInt32().ToString(CultureInfo.InvariantCulture)]);
+                }
+            }
+
+            using var http = new HttpClient { BaseAddress = new Uri(web + "/"), Timeout = TimeSpan.FromSeconds(60) };
+            using var created = await http.PostAsJsonAsync("api/datasets", new { name = "scale", kind = "sound" });
+            var datasetId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            using (var form = new MultipartFormDataContent())
+            {
+                for (var i = 0; i < 16; i++)
+                {
+                    form.Add(new ByteArrayContent(Wav(i)), "files", $"clip{i}.wav");
+                }
+
+                (await http.PostAsync($"api/datasets/{datasetId}/items", form)).EnsureSuccessStatusCode();
+            }
+
+            using var started = await http.PostAsJsonAsync("api/jobs", new { datasetId, seed = 1, operations = new[] { new { op = "mixup", @params = new { count = units } } } });
+            var jobId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("jobId").GetString()!;
+            // Rendering rate between 10 % and 90 % of the units: planning, dispatch ramp-up and the manifest are left out.
+            (double Seconds, int Done)? from = null, to = null;
+            var clock = Stopwatch.StartNew();
+            while (to is null)
+            {
+                var status = await http.GetFromJsonAsync<JsonElement>($"api/jobs/{jobId}");
+                var done = status.GetProperty("completed").GetInt32() + status.GetProperty("failed").GetInt32();
+                if (from is null && done >= units / 10)
+                {
+                    from = (clock.Elapsed.TotalSeconds, done);
+                }
+                else if (from is not null && done >= units * 9 / 10)
+                {
+                    to = (clock.Elapsed.TotalSeconds, done);
+                }
+                else if (status.GetProperty("state").GetString() is "failed" or "cancelled")
+                {
+                    throw new InvalidOperationException($"The job ended: {status}");
+                }
+
+                await Task.Delay(100);
+            }
+
+            return (to.Value.Done - from!.Value.Done) / (to.Value.Seconds - from.Value.Seconds);
+        }
+        finally
+        {
+            await RunAsync(Path.Combine(repo, "infra", "cluster", "down"), ["--data", data]);
+        }
+    }
+
+    private static byte[] Wav(int seed)
+    {
+        const int Rate = 44100;
+        var random = new Random(seed);
+        var frames = Rate * 2;
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.ASCII, leaveOpen: true))
+        {
+            writer.Write("RIFF"u8);
+            writer.Write(36 + frames * 4);
+            writer.Write("WAVEfmt "u8);
+            writer.Write(16);
+            writer.Write((short)1);
+            writer.Write((short)2);
+            writer.Write(Rate);
+            writer.Write(Rate * 4);
+            writer.Write((short)4);
+            writer.Write((short)16);
+            writer.Write("data"u8);
+            writer.Write(frames * 4);
+            for (var i = 0; i < frames; i++)
+            {
+                var v = (short)(8000 * Math.Sin(2 * Math.PI * (110 + 20 * seed) * i / Rate) + random.Next(-200, 200));
+                writer.Write(v);
+                writer.Write(v);
+            }
+        }
+
+        return memory.ToArray();
+    }
+
+    private static async Task<string> RunAsync(string file, string[] arguments)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return await output + await error;
+    }
+
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AudioMix.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AudioMix.sln not found above the benchmark's folder.");
+    }
+
+    [GeneratedRegex(@"^AudioMix cluster is running at (?<url>http://127\.0\.0\.1:\d+)$", RegexOptions.Multiline)]
+    private static partial Regex RunningLine();
+}
