@@ -10,6 +10,38 @@ public static class SeparatorFactory
     /// <summary>The built-in (weight-free) methods.</summary>
     public static IReadOnlyList<string> BuiltInMethods { get; } = ["hpss", "repet-sim", "two-stage-hpss", "midside"];
 
+    /// <summary>
+    /// Checks options exactly as constructing the separator would (its first step), without constructing one: no tensors,
+    /// STFT windows or models, so a job can validate its recipe at submission cheaply.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static void Validate(HpssOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+    }
+
+    /// <inheritdoc cref="Validate(HpssOptions)"/>
+    public static void Validate(RepetSimOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+    }
+
+    /// <inheritdoc cref="Validate(HpssOptions)"/>
+    public static void Validate(TwoStageHpssOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+    }
+
+    /// <inheritdoc cref="Validate(HpssOptions)"/>
+    public static void Validate(MidSideOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+    }
+
     /// <summary>Harmonic/percussive separation (stems "percussive", "harmonic"[, "residual"]).</summary>
     public static ISeparator Hpss(HpssOptions? options = null, torch.Device? device = null) => new HpssSeparator(options ?? new HpssOptions(), device);
 

@@ -44,7 +44,7 @@ public sealed class FileSystemRestScenarioTests : IAsyncLifetime
             await RestScenario.UploadAsync(client, id, form, ct);
         }
 
-        var started = await client.PostAsync("/api/jobs", RestScenario.Json($$"""{"datasetId": "{{id}}", "seed": 1, "operations": [{"op": "mixup", "params": {"count": 4000}}]}"""), ct);
+        var started = await client.PostAsync("/api/jobs", RestScenario.Json($$$"""{"datasetId": "{{{id}}}", "seed": 1, "operations": [{"op": "mixup", "params": {"count": 4000}}]}"""), ct);
         var jobId = (await started.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("jobId").GetString()!;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

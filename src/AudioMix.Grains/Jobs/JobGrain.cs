@@ -81,19 +81,18 @@ internal sealed partial class JobGrain(
 
         var dataset = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAsync()
             ?? throw new KeyNotFoundException($"Dataset {spec.DatasetId} does not exist.");
-        _ = new UnitContext(JobId, spec, "{}", new Dictionary<string, DatasetItem>(), string.Empty).SampleFormat;
+        _ = UnitContext.ParseSampleFormat(spec.Output.SampleFormat);
         if (spec.Output.SampleRate is <= 0 or > 384_000)
         {
             throw new ArgumentException($"Output sample rate {spec.Output.SampleRate} is out of range (1..384000).");
         }
 
-        foreach (var op in spec.Operations)
-        {
-            operations.Get(op.Op).Validate(op.ParametersJson, dataset.Kind);
-        }
+        // Validation is parsing: each op's parameters become its typed record once, here; planning and rendering use those.
+        var steps = operations.Parse(spec.Operations, dataset.Kind);
 
         // A plain array: a caller's collection-expression list has a compiler-made type the JSON state cannot load back.
         state.State.Spec = spec with { Operations = spec.Operations.ToArray() };
+        state.State.Steps = steps;
         state.State.State = JobState.Pending;
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         await WriteStateAsync();
@@ -319,18 +318,19 @@ internal sealed partial class JobGrain(
     {
         _stage = new(JobStage.Preparing, "reading the dataset", 0, 0);
         var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();
+        var steps = await StepsAsync(spec);
         var units = new List<PlannedUnit>();
         var preparedByStep = new Dictionary<int, Dictionary<string, DatasetItem>>();
-        foreach (var (op, step) in spec.Operations.Select((o, i) => (o, i)))
+        foreach (var (op, step) in steps.Select((o, i) => (o, i)))
         {
             // Each op draws from its own seed stream, so adding an op leaves the others' plans unchanged.
             var opSeed = unchecked(spec.Seed + step * 1_000_003L);
             var operation = operations.Get(op.Op);
             _stage = new(JobStage.Preparing, op.Op, 0, items.Count);
             var progress = new PreparationLog(logger, JobId, op.Op, p => _stage = _stage with { Done = p.Done, Total = p.Total });
-            var prepared = await operation.PrepareAsync(items, op.ParametersJson, progress, cancellationToken);
+            var prepared = await operation.PrepareAsync(items, op.Params, progress, cancellationToken);
             preparedByStep[step] = prepared.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
-            units.AddRange(operation.Plan(prepared, op.ParametersJson, opSeed, units.Count).Select(u => u with { Step = step }));
+            units.AddRange(operation.Plan(prepared, op.Params, opSeed, units.Count, step));
         }
 
         var size = ShardKeys.ShardSize(units.Count);
@@ -348,7 +348,7 @@ internal sealed partial class JobGrain(
                         ? item
                         : throw new InvalidOperationException($"{spec.Operations[g.Key].Op} planned a unit over item '{id}', which it was not given."))
                     .ToArray());
-            var plan = new ShardPlan(JobId, shard, spec, shardUnits, itemsByStep);
+            var plan = new ShardPlan(JobId, shard, spec, steps, shardUnits, itemsByStep);
             using var content = new MemoryStream(planSerializer.SerializeToArray(plan));
             await store.WriteAsync(ShardKeys.Plan(JobId, shard), content, new BlobWriteOptions { ContentType = "application/octet-stream" }, ct);
             _stage = _stage with { Done = Interlocked.Increment(ref written) };
@@ -357,6 +357,24 @@ internal sealed partial class JobGrain(
         state.State.UnitCount = units.Count;
         state.State.ShardSize = size;
         state.State.Shards = [.. Enumerable.Range(0, count).Select(_ => new ShardRecord())];
+    }
+
+    /// <summary>
+    /// The typed steps saved at submission; a job saved before parameters were typed parses its spec now (parsing is pure,
+    /// so it gets what submission would have given it) and saves them.
+    /// </summary>
+    private async Task<TypedStep[]> StepsAsync(JobSpec spec)
+    {
+        if (state.State.Steps is { } steps)
+        {
+            return steps;
+        }
+
+        var dataset = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAsync()
+            ?? throw new KeyNotFoundException($"Dataset {spec.DatasetId} does not exist.");
+        state.State.Steps = operations.Parse(spec.Operations, dataset.Kind);
+        await WriteStateAsync();
+        return state.State.Steps;
     }
 
     private void StartTimer()

@@ -30,6 +30,12 @@ public sealed class JobGrainState
 
     /// <summary>Per shard: recorded and failed counts as of its last report that was saved, and whether it finished.</summary>
     [Id(11)] public List<ShardRecord> Shards { get; set; } = [];
+
+    /// <summary>
+    /// The recipe's steps with their parameters as parsed at submission (a plain array: the JSON state records type names).
+    /// Null in jobs saved before parameters were typed: those parse their spec again when they resume.
+    /// </summary>
+    [Id(12)] public Operations.TypedStep[]? Steps { get; set; }
 }
 
 /// <summary>What the job knows of one shard.</summary>

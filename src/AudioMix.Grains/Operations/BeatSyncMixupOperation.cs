@@ -1,13 +1,9 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AudioMix.Audio;
 using AudioMix.Audio.Augmentation;
-using AudioMix.Audio.Dsp;
 using AudioMix.Audio.Dsp.TimeStretch;
 using AudioMix.Captions.Merging;
 using AudioMix.Grains.Audio;
-using AudioMix.Grains.Jobs;
 using AudioMix.Music.Beats;
 using AudioMix.Music.Mixing;
 
@@ -17,11 +13,11 @@ namespace AudioMix.Grains.Operations;
 /// Beat-synchronous mixup (MusicLDM's BAM, beats-mixup §1.8): tempo-compatible pairs (octave folding, tolerance with
 /// stretch, meter match, bounded uses), both cut at a downbeat, partner stretched to the anchor's tempo and grid-aligned,
 /// loudness-matched, λ ~ Beta(α, α). Every item's beats are analysed once per content hash (<see cref="BeatAnalysisCache"/>)
-/// in <see cref="PrepareAsync"/>; an item whose metadata already carries <c>beat_analysis</c> (e.g. from an external
+/// in <see cref="PrepareItemsAsync"/>; an item whose metadata already carries <c>beat_analysis</c> (e.g. from an external
 /// tracker) uses that instead. With <c>pairsOnly</c> the unit writes the aligned, levelled anchor and partner (not their
 /// mix) plus a <c>pair</c> JSON file: what a trainer that mixes in a latent space (MusicLDM's BLM) needs.
 /// </summary>
-public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache analyses) : IJobOperation
+public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache analyses) : JobOperation<BeatSyncMixupParams, BeatSyncMixupPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "beat_sync_mixup";
@@ -31,18 +27,60 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
 
     private const int MaxCount = 1_000_000;
 
-    private static readonly string[] Known =
-    [
-        "count", "alpha", "tolerance", "noStretchTolerance", "octaveFolding", "meterMatch", "maxUses", "minConfidence",
-        "length", "bars", "targetLufs", "stretch", "labels", "pairsOnly",
-    ];
+    private static readonly ParameterDescriptor Count = Param.WholeNumber("count", null, 1, MaxCount, "Mixes to make (default: one per item)");
+    private static readonly ParameterDescriptor Alpha = Param.Number("alpha", 5, 1e-3, 1e3, "Beta(α, α) concentration of the mixing weight λ");
+    private static readonly ParameterDescriptor Tolerance = Param.Number("tolerance", 0.06, 0, 0.15, "Largest relative tempo mismatch of a pair (after octave folding)");
+    private static readonly ParameterDescriptor NoStretchTolerance = Param.Number("noStretchTolerance", null, 0, 0.15, "Mismatch below which the partner is not stretched (default: the smaller of 0.003 and tolerance; at most tolerance)");
+    private static readonly ParameterDescriptor OctaveFolding = Param.Flag("octaveFolding", true, "Pair tempi an octave apart (double/half time)");
+    private static readonly ParameterDescriptor MeterMatch = Param.Flag("meterMatch", false, "Pair only items with the same meter");
+    private static readonly ParameterDescriptor MaxUses = Param.WholeNumber("maxUses", 4, 1, MaxCount, "Most mixes one item takes part in");
+    private static readonly ParameterDescriptor MinConfidence = Param.Number("minConfidence", 0, 0, 1, "Least beat-tracking confidence of a paired item");
+    private static readonly ParameterDescriptor Length = Param.Number("length", null, 0.5, 3600, "Mix length, seconds (default: as long as both allow; not with bars)");
+    private static readonly ParameterDescriptor Bars = Param.WholeNumber("bars", 0, 0, 10_000, "Mix length in bars (0: use length; not with length)");
+    private static readonly ParameterDescriptor TargetLufs = Param.Number("targetLufs", null, -70, 0, "Loudness both sources are matched to, LUFS (default: the anchor's own)");
+    private static readonly ParameterDescriptor Stretch = Param.Choice("stretch", "phase_vocoder", ["phase_vocoder", "wsola"], "Time-stretch method for the partner");
+    private static readonly ParameterDescriptor Labels = Param.Choice("labels", "anchor", ["anchor", "both", "merged"], "Labels and caption: the anchor's, both weighted by λ, or both with merged captions");
+    private static readonly ParameterDescriptor PairsOnly = Param.Flag("pairsOnly", false, "Write the aligned, levelled sources and a pair file instead of the mix (latent-space trainers)");
 
-    public string Name => OpName;
+    /// <summary>Name, description and parameters.</summary>
+    public static OperationDescriptor Schema { get; } = Param.Describe(
+        OpName,
+        "Beat-synchronous mixup (MusicLDM): tempo-matched pairs cut at downbeats, partner stretched, grids aligned",
+        Count, Alpha, Tolerance, NoStretchTolerance, OctaveFolding, MeterMatch, MaxUses, MinConfidence, Length, Bars, TargetLufs, Stretch, Labels, PairsOnly);
 
-    public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson, itemCount: 2);
+    public override OperationDescriptor Descriptor => Schema;
 
-    public async Task<IReadOnlyList<DatasetItem>> PrepareAsync(
-        IReadOnlyList<DatasetItem> items, string parametersJson, IProgress<PreparationProgress> progress, CancellationToken cancellationToken)
+    public override BeatSyncMixupParams Parse(string parametersJson, DatasetKind kind)
+    {
+        var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
+        var tolerance = p.Number(Tolerance);
+        var parsed = new BeatSyncMixupParams(
+            Count: p.OptionalWholeNumber(Count),
+            Tolerance: tolerance,
+            NoStretchTolerance: p.Number(NoStretchTolerance, Math.Min(0.003, tolerance), tolerance),
+            OctaveFolding: p.Flag(OctaveFolding),
+            MeterMatch: p.Flag(MeterMatch),
+            MaxUses: p.WholeNumber(MaxUses),
+            MinConfidence: p.Number(MinConfidence),
+            Alpha: p.Number(Alpha),
+            LengthSeconds: p.OptionalNumber(Length),
+            Bars: p.WholeNumber(Bars),
+            TargetLufs: p.OptionalNumber(TargetLufs),
+            Stretch: p.Choice(Stretch),
+            Labels: "anchor",
+            PairsOnly: false);
+        if (parsed.LengthSeconds is not null && parsed.Bars > 0)
+        {
+            throw new ArgumentException($"{OpName}: give 'length' (seconds) or 'bars', not both.");
+        }
+
+        parsed.Pairing.Validate();
+        parsed.Mixing.Validate();
+        return parsed with { Labels = p.Choice(Labels), PairsOnly = p.Flag(PairsOnly) };
+    }
+
+    protected override async Task<IReadOnlyList<DatasetItem>> PrepareItemsAsync(
+        IReadOnlyList<DatasetItem> items, BeatSyncMixupParams parameters, IProgress<PreparationProgress> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(progress);
@@ -67,72 +105,49 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         return prepared;
     }
 
-    public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
+    protected override IEnumerable<BeatSyncMixupPlan> PlanUnits(IReadOnlyList<DatasetItem> items, BeatSyncMixupParams parameters, long seed)
     {
-        var p = Read(parametersJson, items.Count);
+        var pairing = parameters.Pairing;
         var tracks = items.Select(i => new AnalysedTrack(Analysis(i), i.Duration)).ToArray();
-        var mixes = BeatSyncMixer.PlanMixes(tracks, p.Count, seed, p.Pairing, p.Mixing);
+        var mixes = BeatSyncMixer.PlanMixes(tracks, parameters.Count ?? Math.Max(1, items.Count), seed, pairing, parameters.Mixing);
         if (mixes.Count == 0)
         {
             var tempi = string.Join(", ", tracks.Select(t => t.Analysis.Tempo.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)));
             throw new InvalidOperationException(
-                $"{OpName}: no two items have compatible tempi within a tolerance of {p.Pairing.Tolerance:P1} (tracked tempi: {tempi} BPM; " +
-                $"items need at least {p.Pairing.MinBeats} beats and confidence ≥ {p.Pairing.MinConfidence}).");
+                $"{OpName}: no two items have compatible tempi within a tolerance of {pairing.Tolerance:P1} (tracked tempi: {tempi} BPM; " +
+                $"items need at least {pairing.MinBeats} beats and confidence ≥ {pairing.MinConfidence}).");
         }
 
-        return mixes.Select((m, i) => new PlannedUnit(
-            firstIndex + i,
-            OpName,
-            JsonSerializer.Serialize(BeatSyncMixupPlan.From(items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId, m), BeatSyncMixupJson.Default.BeatSyncMixupPlan),
-            new[] { items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId })).ToArray();
+        return mixes.Select(m => BeatSyncMixupPlan.From(items[m.Pair.Anchor].ItemId, items[m.Pair.Partner].ItemId, m)).ToArray();
     }
 
-    public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)
+    protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, BeatSyncMixupParams parameters, BeatSyncMixupPlan plan, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(unit);
-        var p = Read(context.ParametersJson, context.Items.Count);
-        var plan = JsonSerializer.Deserialize(unit.PlanJson, BeatSyncMixupJson.Default.BeatSyncMixupPlan)
-            ?? throw new InvalidOperationException($"Unit {unit.Index} has no beat-sync mixup plan.");
-        var (anchorItem, partnerItem) = (Item(context, plan.Anchor), Item(context, plan.Partner));
-        var sources = await Task.WhenAll(
-            audio.ReadAsync(anchorItem.BlobKey, anchorItem.FileName, cancellationToken),
-            audio.ReadAsync(partnerItem.BlobKey, partnerItem.FileName, cancellationToken)).ConfigureAwait(false);
+        var mixing = parameters.Mixing;
+        var (anchorItem, partnerItem) = (unit.Item(plan.Anchor), unit.Item(plan.Partner));
+        var sources = await Task.WhenAll(unit.ReadAsync(anchorItem, cancellationToken), unit.ReadAsync(partnerItem, cancellationToken)).ConfigureAwait(false);
 
-        var mix = BeatSyncMixer.Blend(BeatSyncMixer.Align(sources[0], sources[1], plan.ToCut(), p.Mixing), plan.Lambda, p.Mixing);
-        var (soft, caption) = LabelsAndCaption(p.Labels, anchorItem, partnerItem, plan.Lambda);
-        var provenance = Provenance(context, unit, p, plan, mix, anchorItem, partnerItem);
+        var mix = BeatSyncMixer.Blend(BeatSyncMixer.Align(sources[0], sources[1], plan.ToCut(), mixing), plan.Lambda, mixing);
+        var (soft, caption) = LabelsAndCaption(parameters.Labels, anchorItem, partnerItem, plan.Lambda);
+        var provenance = Provenance(unit, parameters, plan, mix, anchorItem, partnerItem);
         var assets = (IReadOnlyList<OutputAsset>?)null;
         string outputKey;
         AudioBuffer main;
-        if (p.PairsOnly)
+        if (parameters.PairsOnly)
         {
-            var a = Levelled(mix.Alignment.Anchor, mix.AnchorGainDb, context);
-            var b = Levelled(mix.Alignment.Partner, mix.PartnerGainDb, context);
-            var anchorKey = JobKeys.Asset(context.JobId, unit.Index, "anchor", "wav");
-            var partnerKey = JobKeys.Asset(context.JobId, unit.Index, "partner", "wav");
-            var pairKey = JobKeys.Asset(context.JobId, unit.Index, "pair", "json");
-            await audio.WriteWavAsync(anchorKey, a, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-            await audio.WriteWavAsync(partnerKey, b, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-            using (var content = new MemoryStream(Encoding.UTF8.GetBytes(provenance.ToJsonString() + "\n")))
-            {
-                await audio.Store.WriteAsync(pairKey, content, new Storage.BlobWriteOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
-            }
-
-            assets =
-            [
-                new OutputAsset("anchor", anchorKey, "audio/wav", a.Duration, plan.AnchorDownbeat, plan.AnchorDownbeat + a.Duration),
-                new OutputAsset("partner", partnerKey, "audio/wav", b.Duration, plan.PartnerCut, plan.PartnerCut + (b.Duration / plan.StretchRatio)),
-                new OutputAsset("pair", pairKey, "application/json", 0),
-            ];
-            outputKey = anchorKey;
+            var a = Levelled(mix.Alignment.Anchor, mix.AnchorGainDb, unit);
+            var b = Levelled(mix.Alignment.Partner, mix.PartnerGainDb, unit);
+            var anchorAsset = await unit.WriteAudioAssetAsync("anchor", a, cancellationToken, plan.AnchorDownbeat, plan.AnchorDownbeat + a.Duration).ConfigureAwait(false);
+            var partnerAsset = await unit.WriteAudioAssetAsync("partner", b, cancellationToken, plan.PartnerCut, plan.PartnerCut + (b.Duration / plan.StretchRatio)).ConfigureAwait(false);
+            var pairAsset = await unit.WriteJsonAssetAsync("pair", provenance.ToJsonString() + "\n", cancellationToken).ConfigureAwait(false);
+            assets = new[] { anchorAsset, partnerAsset, pairAsset };
+            outputKey = anchorAsset.Key;
             main = a;
         }
         else
         {
-            main = ToOutputRate(mix.Audio, context);
-            await audio.WriteWavAsync(context.OutputKey, main, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-            outputKey = context.OutputKey;
+            main = unit.ToOutputRate(mix.Audio);
+            outputKey = await unit.WriteMainAsync(main, cancellationToken).ConfigureAwait(false);
         }
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -146,10 +161,14 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
             metrics["gridOffsetMs"] = Math.Round(offset * 1000, 2);
         }
 
-        return new JobOutput(
-            unit.Index, OpName, outputKey, main.Duration, main.SampleRate, main.ChannelCount,
-            soft.Count == 0 ? null : soft.MaxBy(kv => kv.Value).Key, soft.Count == 0 ? null : soft, caption, null,
-            provenance.ToJsonString(), null, ReviewState.Pending, assets, metrics);
+        return unit.Output(outputKey, main, provenance) with
+        {
+            Label = soft.Count == 0 ? null : soft.MaxBy(kv => kv.Value).Key,
+            SoftLabels = soft.Count == 0 ? null : soft,
+            Caption = caption,
+            Assets = assets,
+            Metrics = metrics,
+        };
     }
 
     /// <summary>
@@ -180,58 +199,54 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         return first is null || second is null ? first ?? second : BuiltInCaptionMerger.Merge(first, second, variants: 1)[0];
     }
 
-    private static JsonObject Provenance(UnitContext context, PlannedUnit unit, Parsed p, BeatSyncMixupPlan plan, BeatSyncMixResult mix, DatasetItem anchor, DatasetItem partner) => new()
+    private static JsonObject Provenance(UnitRenderer unit, BeatSyncMixupParams p, BeatSyncMixupPlan plan, BeatSyncMixResult mix, DatasetItem anchor, DatasetItem partner)
     {
-        ["op"] = OpName,
-        ["seed"] = context.Spec.Seed,
-        ["unit"] = unit.Index,
-        ["alpha"] = p.Pairing.Alpha,
-        ["lambda"] = Math.Round(plan.Lambda, 6),
-        ["labels"] = p.Labels,
-        ["pairsOnly"] = p.PairsOnly,
-        ["pair"] = new JsonArray(anchor.ItemId, partner.ItemId),
-        ["anchorTempo"] = Math.Round(plan.AnchorTempo, 4),
-        ["partnerTempo"] = Math.Round(plan.PartnerTempo, 4),
-        ["octaveFactor"] = plan.OctaveFactor,
-        ["tempoMismatch"] = Math.Round(plan.Mismatch, 6),
-        ["stretchRatio"] = Math.Round(plan.StretchRatio, 9),
-        ["plannedStretchRatio"] = Math.Round(plan.PlannedStretchRatio, 9),
-        ["stretchMethod"] = p.Mixing.StretchMethod == TimeStretchMethod.Wsola ? "wsola" : "phase_vocoder",
-        ["anchorDownbeat"] = Math.Round(plan.AnchorDownbeat, 6),
-        ["partnerDownbeat"] = Math.Round(plan.PartnerDownbeat, 6),
-        ["partnerCut"] = Math.Round(plan.PartnerCut, 6),
-        ["gridShiftMs"] = Math.Round(plan.GridShift * 1000, 3),
-        ["predictedGridOffsetMs"] = plan.GridOffset is { } g ? Math.Round(g * 1000, 3) : null,
-        ["length"] = Math.Round(plan.Length, 6),
-        ["targetLufs"] = p.Mixing.TargetLufs,
-        ["peakGuardDb"] = Math.Round(mix.PeakGuardDb, 3),
-        ["sources"] = new JsonArray(
+        var provenance = unit.Provenance();
+        provenance["alpha"] = p.Alpha;
+        provenance["lambda"] = Math.Round(plan.Lambda, 6);
+        provenance["labels"] = p.Labels;
+        provenance["pairsOnly"] = p.PairsOnly;
+        provenance["pair"] = new JsonArray(anchor.ItemId, partner.ItemId);
+        provenance["anchorTempo"] = Math.Round(plan.AnchorTempo, 4);
+        provenance["partnerTempo"] = Math.Round(plan.PartnerTempo, 4);
+        provenance["octaveFactor"] = plan.OctaveFactor;
+        provenance["tempoMismatch"] = Math.Round(plan.Mismatch, 6);
+        provenance["stretchRatio"] = Math.Round(plan.StretchRatio, 9);
+        provenance["plannedStretchRatio"] = Math.Round(plan.PlannedStretchRatio, 9);
+        provenance["stretchMethod"] = p.Stretch == "wsola" ? "wsola" : "phase_vocoder";
+        provenance["anchorDownbeat"] = Math.Round(plan.AnchorDownbeat, 6);
+        provenance["partnerDownbeat"] = Math.Round(plan.PartnerDownbeat, 6);
+        provenance["partnerCut"] = Math.Round(plan.PartnerCut, 6);
+        provenance["gridShiftMs"] = Math.Round(plan.GridShift * 1000, 3);
+        provenance["predictedGridOffsetMs"] = plan.GridOffset is { } g ? Math.Round(g * 1000, 3) : null;
+        provenance["length"] = Math.Round(plan.Length, 6);
+        provenance["targetLufs"] = p.TargetLufs;
+        provenance["peakGuardDb"] = Math.Round(mix.PeakGuardDb, 3);
+        provenance["sources"] = SourceRef.Array(
             Source(anchor, "anchor", plan.Lambda, mix.AnchorGainDb, plan.AnchorDownbeat, plan.AnchorTempo, 1.0, 1.0),
-            Source(partner, "partner", 1 - plan.Lambda, mix.PartnerGainDb, plan.PartnerCut, plan.PartnerTempo, plan.StretchRatio, mix.Alignment.PartnerResampleRatio)),
+            Source(partner, "partner", 1 - plan.Lambda, mix.PartnerGainDb, plan.PartnerCut, plan.PartnerTempo, plan.StretchRatio, mix.Alignment.PartnerResampleRatio));
         // The JobOutput contract's flat view, one entry per source in order: gains in dB, offsets (cut points) in seconds.
-        ["gains"] = new JsonArray(Math.Round(mix.AnchorGainDb, 3), Math.Round(mix.PartnerGainDb, 3)),
-        ["offsets"] = new JsonArray(Math.Round(plan.AnchorDownbeat, 6), Math.Round(plan.PartnerCut, 6)),
-    };
-
-    private static JsonObject Source(DatasetItem item, string role, double weight, double gainDb, double cut, double tempo, double stretch, double resample)
-    {
-        var source = SourceProvenance.Describe(item, role, weight, gainDb, cut);
-        source["tempo"] = Math.Round(tempo, 4);
-        source["stretchRatio"] = Math.Round(stretch, 9);
-        source["resampleRatio"] = Math.Round(resample, 9);
-        source["caption"] = item.Caption;
-        return source;
+        provenance["gains"] = new JsonArray(Math.Round(mix.AnchorGainDb, 3), Math.Round(mix.PartnerGainDb, 3));
+        provenance["offsets"] = new JsonArray(Math.Round(plan.AnchorDownbeat, 6), Math.Round(plan.PartnerCut, 6));
+        return provenance;
     }
 
-    private static AudioBuffer Levelled(AudioBuffer aligned, double gainDb, UnitContext context)
+    private static SourceRef Source(DatasetItem item, string role, double weight, double gainDb, double cut, double tempo, double stretch, double resample) =>
+        new(item, role)
+        {
+            Weight = weight,
+            GainDb = gainDb,
+            OffsetSeconds = cut,
+            Extras = [new("tempo", Math.Round(tempo, 4)), new("stretchRatio", Math.Round(stretch, 9)), new("resampleRatio", Math.Round(resample, 9))],
+            WithCaption = true,
+        };
+
+    private static AudioBuffer Levelled(AudioBuffer aligned, double gainDb, UnitRenderer unit)
     {
         var copy = aligned.Clone();
         copy.ApplyGain((float)Math.Pow(10, gainDb / 20));
-        return ToOutputRate(copy, context);
+        return unit.ToOutputRate(copy);
     }
-
-    private static AudioBuffer ToOutputRate(AudioBuffer buffer, UnitContext context) =>
-        context.Spec.Output.SampleRate is { } rate && rate != buffer.SampleRate ? Resampler.Resample(buffer, rate) : buffer;
 
     private static BeatAnalysis Analysis(DatasetItem item)
     {
@@ -249,56 +264,40 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
             throw new ArgumentException($"{OpName}: item {item.ItemId} ({item.FileName}) has an unusable '{AnalysisField}': {ex.Message}", ex);
         }
     }
+}
 
-    private static DatasetItem Item(UnitContext context, string id) =>
-        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
-
-    private sealed record Parsed(int Count, BeatSyncPairOptions Pairing, BeatSyncMixOptions Mixing, string Labels, bool PairsOnly);
-
-    private static Parsed Read(string json, int itemCount)
+/// <summary>Beat-sync mixup's parameters (see <see cref="BeatSyncMixupOperation.Schema"/>); <see cref="Count"/> null: one per item.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.BeatSyncMixupParams")]
+public sealed record BeatSyncMixupParams(
+    int? Count, double Alpha, double Tolerance, double NoStretchTolerance, bool OctaveFolding, bool MeterMatch, int MaxUses, double MinConfidence,
+    double? LengthSeconds, int Bars, double? TargetLufs, string Stretch, string Labels, bool PairsOnly) : OperationParams
+{
+    internal BeatSyncPairOptions Pairing => new()
     {
-        var p = OperationParameters.Parse(OpName, json).AllowOnly(Known);
-        var tolerance = p.Number("tolerance", 0.06, 0, 0.15);
-        var pairing = new BeatSyncPairOptions
-        {
-            Tolerance = tolerance,
-            NoStretchTolerance = p.Number("noStretchTolerance", Math.Min(0.003, tolerance), 0, tolerance),
-            OctaveFolding = p.Flag("octaveFolding", true),
-            RequireMeterMatch = p.Flag("meterMatch", false),
-            MaxUsesPerItem = p.WholeNumber("maxUses", 4, 1, MaxCount),
-            MinConfidence = p.Number("minConfidence", 0, 0, 1),
-            Alpha = p.Number("alpha", 5, 1e-3, 1e3),
-        };
-        var lengthSeconds = p.OptionalNumber("length", 0.5, 3600);
-        var bars = p.WholeNumber("bars", 0, 0, 10_000);
-        if (lengthSeconds is not null && bars > 0)
-        {
-            throw new ArgumentException($"{OpName}: give 'length' (seconds) or 'bars', not both.");
-        }
+        Tolerance = Tolerance,
+        NoStretchTolerance = NoStretchTolerance,
+        OctaveFolding = OctaveFolding,
+        RequireMeterMatch = MeterMatch,
+        MaxUsesPerItem = MaxUses,
+        MinConfidence = MinConfidence,
+        Alpha = Alpha,
+    };
 
-        var mixing = new BeatSyncMixOptions
-        {
-            LengthSeconds = lengthSeconds,
-            LengthBars = bars > 0 ? bars : null,
-            TargetLufs = p.OptionalNumber("targetLufs", -70, 0),
-            StretchMethod = p.Choice("stretch", "phase_vocoder", "phase_vocoder", "wsola") == "wsola" ? TimeStretchMethod.Wsola : TimeStretchMethod.PhaseVocoder,
-        };
-        pairing.Validate();
-        mixing.Validate();
-        return new Parsed(
-            p.WholeNumber("count", Math.Max(1, itemCount), 1, MaxCount),
-            pairing,
-            mixing,
-            p.Choice("labels", "anchor", "anchor", "both", "merged"),
-            p.Flag("pairsOnly", false));
-    }
+    internal BeatSyncMixOptions Mixing => new()
+    {
+        LengthSeconds = LengthSeconds,
+        LengthBars = Bars > 0 ? Bars : null,
+        TargetLufs = TargetLufs,
+        StretchMethod = Stretch == "wsola" ? TimeStretchMethod.Wsola : TimeStretchMethod.PhaseVocoder,
+    };
 }
 
 /// <summary>
 /// The plan of one beat-sync mixup unit: the pair, λ, the stretch and both cut points (all the provenance).
 /// <c>StretchRatio</c> is the ratio applied (fitted to the mixed beats), <c>PlannedStretchRatio</c> the planner's from the tempi.
 /// </summary>
-internal sealed record BeatSyncMixupPlan(
+[GenerateSerializer, Immutable, Alias("AudioMix.BeatSyncMixupPlan")]
+public sealed record BeatSyncMixupPlan(
     string Anchor,
     string Partner,
     double Lambda,
@@ -313,9 +312,11 @@ internal sealed record BeatSyncMixupPlan(
     double GridShift,
     double Length,
     double? GridOffset,
-    double PlannedStretchRatio)
+    double PlannedStretchRatio) : UnitPlan
 {
-    public static BeatSyncMixupPlan From(string anchor, string partner, BeatSyncMixPlan mix)
+    public override IReadOnlyList<string> Sources => new[] { Anchor, Partner };
+
+    internal static BeatSyncMixupPlan From(string anchor, string partner, BeatSyncMixPlan mix)
     {
         var (pair, cut) = (mix.Pair, mix.Cut);
         return new(
@@ -325,9 +326,6 @@ internal sealed record BeatSyncMixupPlan(
     }
 
     /// <summary>The cut for rendering (the beat grids are not needed to render and are not kept).</summary>
-    public BeatSyncCut ToCut() =>
+    internal BeatSyncCut ToCut() =>
         new(AnchorTempo, PartnerTempo, OctaveFactor, StretchRatio, AnchorDownbeat, PartnerDownbeat, PartnerCut, GridShift, Length, GridOffset ?? double.NaN, [], []);
 }
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(BeatSyncMixupPlan))]
-internal sealed partial class BeatSyncMixupJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using AudioMix.Audio.Dsp;
 using AudioMix.Captions.Merging;
 using AudioMix.Captions.Mixing;
 using AudioMix.Captions.Pairing;
@@ -11,32 +9,58 @@ namespace AudioMix.Grains.Operations;
 /// <summary>
 /// Caption mix-up for audio captioning (Wu et al. 2023, the DCASE 2023 Task 6A winner; AudioGen's mixing as an
 /// alternative): pairs of captioned clips are mixed and their captions merged into one sentence, by the built-in
-/// merger or an OpenAI-compatible LLM. Parameters: <c>count</c> (one per captioned item), <c>mode</c> (wu | audiogen),
-/// <c>sampleRate</c> (16000), <c>maxSeconds</c> (30), <c>similarity</c> (0.8: pairs above it are near-duplicates),
-/// <c>labelDisjoint</c> (false), <c>maxUses</c> (4), <c>variants</c> (3), <c>merger</c> (builtin | llm).
+/// merger or an OpenAI-compatible LLM. Parameters: see <see cref="Schema"/>.
 /// </summary>
-public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers) : IJobOperation
+public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers) : JobOperation<CaptionMixParams, CaptionMixPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "caption_mix";
 
     private const int MaxCount = 1_000_000;
 
-    public string Name => OpName;
+    private static readonly ParameterDescriptor Count = Param.WholeNumber("count", null, 1, MaxCount, "Mixes to make (default: one per captioned item)");
+    private static readonly ParameterDescriptor Mode = Param.Choice("mode", "wu", ["wu", "audiogen"], "Mixing: Wu et al. (±5 dB energy ratio) or AudioGen (SNR −5…4 dB)");
+    private static readonly ParameterDescriptor SampleRate = Param.WholeNumber("sampleRate", 16_000, 8000, 192_000, "Rate the clips are mixed at, Hz");
+    private static readonly ParameterDescriptor MaxSeconds = Param.Number("maxSeconds", 30, 0.5, 600, "Longest mix, seconds");
+    private static readonly ParameterDescriptor Similarity = Param.Number("similarity", 0.8, 0, 1, "Caption similarity above which a pair counts as near-duplicate and is skipped");
+    private static readonly ParameterDescriptor LabelDisjoint = Param.Flag("labelDisjoint", false, "Pair only items that share no label");
+    private static readonly ParameterDescriptor MaxUses = Param.WholeNumber("maxUses", 4, 1, 10_000, "Most mixes one item takes part in");
+    private static readonly ParameterDescriptor Variants = Param.WholeNumber("variants", null, 1, 10, "Merged captions per mix (default 3; with the llm merger, AudioMix:Captions:Llm:Variants)");
+    private static readonly ParameterDescriptor Merger = Param.Choice("merger", "builtin", ["builtin", "llm"], "Caption merger: built-in deterministic or the configured OpenAI-compatible LLM");
 
-    public void Validate(string parametersJson, DatasetKind kind)
+    /// <summary>Name, description and parameters.</summary>
+    public static OperationDescriptor Schema { get; } = Param.Describe(
+        OpName, "Caption mix-up (Wu et al. 2023, DCASE 2023): captioned pairs mixed, captions merged (built-in or LLM)",
+        Count, Mode, SampleRate, MaxSeconds, Similarity, LabelDisjoint, MaxUses, Variants, Merger);
+
+    public override OperationDescriptor Descriptor => Schema;
+
+    public override CaptionMixParams Parse(string parametersJson, DatasetKind kind)
     {
-        var p = Read(parametersJson, itemCount: 2);
-        if (p.Merger == "llm")
+        var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
+        var merger = p.Choice(Merger);
+        var parsed = new CaptionMixParams(
+            p.OptionalWholeNumber(Count),
+            p.Choice(Mode),
+            p.WholeNumber(SampleRate),
+            p.Number(MaxSeconds),
+            p.Number(Similarity),
+            p.Flag(LabelDisjoint),
+            p.WholeNumber(MaxUses),
+            // Resolved now: a job keeps the variant count it was submitted with, whatever the configuration does later.
+            p.WholeNumber(Variants, merger == "llm" ? mergers.LlmOptions.Variants : 3),
+            merger);
+        if (merger == "llm")
         {
-            _ = mergers.Llm;
+            _ = mergers.Llm; // an LLM merger must be configured
         }
+
+        return parsed;
     }
 
-    public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
+    protected override IEnumerable<CaptionMixPlan> PlanUnits(IReadOnlyList<DatasetItem> items, CaptionMixParams parameters, long seed)
     {
         var captioned = items.Where(i => !string.IsNullOrWhiteSpace(i.Caption)).ToArray();
-        var p = Read(parametersJson, captioned.Length);
         if (captioned.Length < 2)
         {
             throw new ArgumentException($"{OpName}: needs at least two items with captions; the dataset has {captioned.Length} of {items.Count}.");
@@ -46,41 +70,29 @@ public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers)
         IReadOnlyList<CaptionMixPair> pairs;
         try
         {
-            pairs = CaptionMixPlanner.Plan(clips, p.Plan, seed);
+            pairs = CaptionMixPlanner.Plan(clips, parameters.PlanOptions(captioned.Length), seed);
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"{OpName}: {ex.Message}", ex);
         }
 
-        return pairs.Select((pair, i) => new PlannedUnit(
-            firstIndex + i,
-            OpName,
-            JsonSerializer.Serialize(new CaptionMixPlan(clips[pair.First].Id, clips[pair.Second].Id, Math.Round(pair.Similarity, 6), pair.Seed), CaptionMixJson.Default.CaptionMixPlan),
-            new[] { clips[pair.First].Id, clips[pair.Second].Id })).ToArray();
+        return pairs.Select(pair => new CaptionMixPlan(clips[pair.First].Id, clips[pair.Second].Id, Math.Round(pair.Similarity, 6), pair.Seed)).ToArray();
     }
 
-    public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)
+    protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, CaptionMixParams parameters, CaptionMixPlan plan, CancellationToken cancellationToken)
     {
-        var p = Read(context.ParametersJson, context.Items.Count);
-        var plan = JsonSerializer.Deserialize(unit.PlanJson, CaptionMixJson.Default.CaptionMixPlan)
-            ?? throw new InvalidOperationException($"Unit {unit.Index} has no caption-mix plan.");
-        var first = Item(context, plan.First);
-        var second = Item(context, plan.Second);
+        var first = unit.Item(plan.First);
+        var second = unit.Item(plan.Second);
+        var a = await unit.ReadAsync(first, cancellationToken).ConfigureAwait(false);
+        var b = await unit.ReadAsync(second, cancellationToken).ConfigureAwait(false);
+        var mixOptions = parameters.MixOptions;
+        var mix = CaptionAudioMixer.Mix(a, b, mixOptions, plan.Seed);
+        var output = unit.ToOutputRate(mix.Audio);
+        var key = await unit.WriteMainAsync(output, cancellationToken).ConfigureAwait(false);
 
-        var a = await audio.ReadAsync(first.BlobKey, first.FileName, cancellationToken).ConfigureAwait(false);
-        var b = await audio.ReadAsync(second.BlobKey, second.FileName, cancellationToken).ConfigureAwait(false);
-        var mix = CaptionAudioMixer.Mix(a, b, p.Mix, plan.Seed);
-        var output = mix.Audio;
-        if (context.Spec.Output.SampleRate is { } rate && rate != output.SampleRate)
-        {
-            output = Resampler.Resample(output, rate);
-        }
-
-        await audio.WriteWavAsync(context.OutputKey, output, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-
-        var request = new CaptionMergeRequest(first.Caption!, second.Caption!, p.Variants, plan.Seed);
-        var merged = await (p.Merger == "llm" ? mergers.Llm : (ICaptionMerger)mergers.BuiltIn).MergeAsync(request, cancellationToken).ConfigureAwait(false);
+        var request = new CaptionMergeRequest(first.Caption!, second.Caption!, parameters.Variants, plan.Seed);
+        var merged = await (parameters.Merger == "llm" ? mergers.Llm : (ICaptionMerger)mergers.BuiltIn).MergeAsync(request, cancellationToken).ConfigureAwait(false);
         var rejected = merged.Rejected;
         string? fallback = null;
         if (merged.Captions.Count == 0)
@@ -90,101 +102,62 @@ public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers)
             merged = (await mergers.BuiltIn.MergeAsync(request, cancellationToken).ConfigureAwait(false)) with { Rejected = rejected };
         }
 
-        var wu = p.Mix.Mode == CaptionMixMode.Wu;
-        var provenance = new JsonObject
-        {
-            ["op"] = OpName,
-            ["seed"] = context.Spec.Seed,
-            ["unit"] = unit.Index,
-            ["mixSeed"] = plan.Seed,
-            ["mode"] = wu ? "wu" : "audiogen",
-            ["sampleRate"] = p.Mix.SampleRate,
-            ["maxSeconds"] = p.Mix.MaxSeconds,
-            ["similarity"] = plan.Similarity,
-            ["similarityThreshold"] = p.Plan.SimilarityThreshold,
-            [wu ? "energyRatioDb" : "snrDb"] = Math.Round(mix.RatioDb, 3),
-            ["mixLevelDbfs"] = mix.MixLevelDbfs,
-            ["peakGuardDb"] = Math.Round(mix.PeakGuardDb, 3),
-            ["overlap"] = Math.Round(mix.Overlap, 4),
-            ["sources"] = new JsonArray(
-                Source(first, "first", mix.FirstGainDb, mix.FirstOffsetSeconds),
-                Source(second, "second", mix.SecondGainDb, mix.SecondOffsetSeconds)),
-            ["gains"] = new JsonArray(Math.Round(mix.FirstGainDb, 3), Math.Round(mix.SecondGainDb, 3)),
-            ["offsets"] = new JsonArray(Math.Round(mix.FirstOffsetSeconds, 6), Math.Round(mix.SecondOffsetSeconds, 6)),
-            ["sourceCaptions"] = new JsonArray(first.Caption, second.Caption),
-            ["merger"] = merged.Merger,
-            ["mergedCaption"] = merged.Captions[0],
-            ["captions"] = new JsonArray(merged.Captions.Select(c => (JsonNode?)c).ToArray()),
-            ["rejected"] = new JsonArray(rejected.Select(r => (JsonNode?)new JsonObject { ["reply"] = r.Reply, ["reason"] = r.Reason }).ToArray()),
-        };
+        var wu = mixOptions.Mode == CaptionMixMode.Wu;
+        var provenance = unit.Provenance();
+        provenance["mixSeed"] = plan.Seed;
+        provenance["mode"] = wu ? "wu" : "audiogen";
+        provenance["sampleRate"] = mixOptions.SampleRate;
+        provenance["maxSeconds"] = mixOptions.MaxSeconds;
+        provenance["similarity"] = plan.Similarity;
+        provenance["similarityThreshold"] = parameters.Similarity;
+        provenance[wu ? "energyRatioDb" : "snrDb"] = Math.Round(mix.RatioDb, 3);
+        provenance["mixLevelDbfs"] = mix.MixLevelDbfs;
+        provenance["peakGuardDb"] = Math.Round(mix.PeakGuardDb, 3);
+        provenance["overlap"] = Math.Round(mix.Overlap, 4);
+        provenance["sources"] = SourceRef.Array(
+            new SourceRef(first, "first") { GainDb = mix.FirstGainDb, OffsetSeconds = mix.FirstOffsetSeconds, WithCaption = true },
+            new SourceRef(second, "second") { GainDb = mix.SecondGainDb, OffsetSeconds = mix.SecondOffsetSeconds, WithCaption = true });
+        provenance["gains"] = new JsonArray(Math.Round(mix.FirstGainDb, 3), Math.Round(mix.SecondGainDb, 3));
+        provenance["offsets"] = new JsonArray(Math.Round(mix.FirstOffsetSeconds, 6), Math.Round(mix.SecondOffsetSeconds, 6));
+        provenance["sourceCaptions"] = new JsonArray(first.Caption, second.Caption);
+        provenance["merger"] = merged.Merger;
+        provenance["mergedCaption"] = merged.Captions[0];
+        provenance["captions"] = new JsonArray(merged.Captions.Select(c => (JsonNode?)c).ToArray());
+        provenance["rejected"] = new JsonArray(rejected.Select(r => (JsonNode?)new JsonObject { ["reply"] = r.Reply, ["reason"] = r.Reason }).ToArray());
         if (fallback is not null)
         {
             provenance["fallback"] = fallback;
         }
 
-        return new JobOutput(
-            unit.Index, OpName, context.OutputKey, output.Duration, output.SampleRate, output.ChannelCount,
-            null, null, merged.Captions[0], null, provenance.ToJsonString(), null, ReviewState.Pending);
-    }
-
-    private static JsonObject Source(DatasetItem item, string role, double gainDb, double offsetSeconds) => new()
-    {
-        ["role"] = role,
-        ["item"] = item.ItemId,
-        ["file"] = item.FileName,
-        ["blob"] = item.BlobKey,
-        ["sha256"] = item.ContentHash,
-        ["caption"] = item.Caption,
-        ["gainDb"] = Math.Round(gainDb, 3),
-        ["offsetSeconds"] = Math.Round(offsetSeconds, 6),
-    };
-
-    private static DatasetItem Item(UnitContext context, string id) =>
-        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
-
-    private sealed record Parsed(CaptionMixPlanOptions Plan, CaptionMixOptions Mix, int Variants, string Merger);
-
-    private Parsed Read(string json, int itemCount)
-    {
-        var p = OperationParameters.Parse(OpName, json)
-            .AllowOnly("count", "mode", "sampleRate", "maxSeconds", "similarity", "labelDisjoint", "maxUses", "variants", "merger");
-        var merger = p.Choice("merger", "builtin", "builtin", "llm");
-        var plan = new CaptionMixPlanOptions
-        {
-            Count = p.WholeNumber("count", Math.Max(1, itemCount), 1, MaxCount),
-            SimilarityThreshold = p.Number("similarity", 0.8, 0, 1),
-            LabelDisjoint = Flag(json, "labelDisjoint"),
-            MaxUsesPerItem = p.WholeNumber("maxUses", 4, 1, 10_000),
-        };
-        var mix = new CaptionMixOptions
-        {
-            Mode = p.Choice("mode", "wu", "wu", "audiogen") == "audiogen" ? CaptionMixMode.AudioGen : CaptionMixMode.Wu,
-            SampleRate = p.WholeNumber("sampleRate", 16_000, 8000, 192_000),
-            MaxSeconds = p.Number("maxSeconds", 30, 0.5, 600),
-        };
-        var variants = p.WholeNumber("variants", merger == "llm" ? mergers.LlmOptions.Variants : 3, 1, 10);
-        return new Parsed(plan, mix, variants, merger);
-    }
-
-    private static bool Flag(string json, string name)
-    {
-        using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
-        if (!doc.RootElement.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return false;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw new ArgumentException($"{OpName}: '{name}' must be true or false."),
-        };
+        return unit.Output(key, output, provenance) with { Caption = merged.Captions[0] };
     }
 }
 
-/// <summary>The plan of one caption-mix unit.</summary>
-internal sealed record CaptionMixPlan(string First, string Second, double Similarity, long Seed);
+/// <summary>Caption mix's parameters (see <see cref="CaptionMixOperation.Schema"/>); <see cref="Count"/> null: one per captioned item.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.CaptionMixParams")]
+public sealed record CaptionMixParams(
+    int? Count, string Mode, int SampleRate, double MaxSeconds, double Similarity, bool LabelDisjoint, int MaxUses, int Variants, string Merger)
+    : OperationParams
+{
+    internal CaptionMixPlanOptions PlanOptions(int captionedItems) => new()
+    {
+        Count = Count ?? Math.Max(1, captionedItems),
+        SimilarityThreshold = Similarity,
+        LabelDisjoint = LabelDisjoint,
+        MaxUsesPerItem = MaxUses,
+    };
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(CaptionMixPlan))]
-internal sealed partial class CaptionMixJson : System.Text.Json.Serialization.JsonSerializerContext;
+    internal CaptionMixOptions MixOptions => new()
+    {
+        Mode = Mode == "audiogen" ? CaptionMixMode.AudioGen : CaptionMixMode.Wu,
+        SampleRate = SampleRate,
+        MaxSeconds = MaxSeconds,
+    };
+}
+
+/// <summary>The plan of one caption-mix unit.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.CaptionMixPlan")]
+public sealed record CaptionMixPlan(string First, string Second, double Similarity, long Seed) : UnitPlan
+{
+    public override IReadOnlyList<string> Sources => new[] { First, Second };
+}

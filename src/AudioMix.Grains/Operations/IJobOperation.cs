@@ -2,33 +2,69 @@ using AudioMix.Audio.Codecs;
 
 namespace AudioMix.Grains.Operations;
 
-/// <summary>A unit of work decided at planning time: which op (and its position in the recipe), and its op-specific plan as JSON.</summary>
-/// <param name="Index">The unit's index in the job (outputs are keyed by it).</param>
+/// <summary>
+/// An op's parameters, parsed and validated once when the job is submitted (<see cref="IJobOperation.Parse"/>). Each op
+/// derives one immutable record; the job keeps them per recipe step in its state and ships them in every shard plan, so
+/// planning and rendering never read the recipe's JSON again. Defaults that depend on the dataset (e.g. mixup's
+/// <c>count</c>) stay null here and are resolved at planning time.
+/// </summary>
+/// <remarks>
+/// Stored two ways: by Orleans' serializer (shard plans) and by the JSON grain-state serializer (job state, which records
+/// type names): derived records need <c>[GenerateSerializer, Alias]</c>, and any collection in them must be a plain array.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("AudioMix.OperationParams")]
+public abstract record OperationParams;
+
+/// <summary>One recipe step with its parsed parameters.</summary>
 /// <param name="Op">The op's recipe name.</param>
-/// <param name="PlanJson">The op-specific plan.</param>
-/// <param name="Sources">
-/// Ids of the (prepared) items the unit reads. The job ships exactly these items with the unit's shard, so a shard
-/// never needs the whole dataset; rendering a unit with an item it did not declare fails.
-/// </param>
+/// <param name="Params">Its parameters as parsed at submission.</param>
+[GenerateSerializer, Immutable, Alias("AudioMix.TypedStep")]
+public sealed record TypedStep(string Op, OperationParams Params);
+
+/// <summary>
+/// An op's plan of one unit, decided at planning time (deterministic given the seed). Each op derives one record; it
+/// travels in the shard plan (Orleans' serializer) and is what <see cref="IJobOperation.RenderAsync"/> renders.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.UnitPlan")]
+public abstract record UnitPlan
+{
+    /// <summary>
+    /// Ids of the (prepared) items the unit reads. The job ships exactly these items with the unit's shard, so a shard
+    /// never needs the whole dataset; rendering a unit with an item it did not declare fails.
+    /// </summary>
+    public abstract IReadOnlyList<string> Sources { get; }
+}
+
+/// <summary>A unit of work: its index (outputs are keyed by it), its recipe step and op, and the op's plan of it.</summary>
+/// <param name="Index">The unit's index in the job.</param>
 /// <param name="Step">The op's position in the recipe.</param>
+/// <param name="Op">The op's recipe name.</param>
+/// <param name="Plan">The op-specific plan.</param>
 [GenerateSerializer, Immutable, Alias("AudioMix.PlannedUnit")]
-public sealed record PlannedUnit(int Index, string Op, string PlanJson, IReadOnlyList<string> Sources, int Step = 0);
+public sealed record PlannedUnit(int Index, int Step, string Op, UnitPlan Plan)
+{
+    /// <inheritdoc cref="UnitPlan.Sources"/>
+    public IReadOnlyList<string> Sources => Plan.Sources;
+}
 
 /// <summary>What an operation's render step gets to work with.</summary>
 /// <param name="JobId">The job.</param>
 /// <param name="Spec">The job's spec (seed, output format).</param>
-/// <param name="ParametersJson">This op's parameters.</param>
-/// <param name="Items">The dataset's items by id.</param>
+/// <param name="Params">This op's parsed parameters.</param>
+/// <param name="Items">The items the shard was given for this step, by id.</param>
 /// <param name="OutputKey">Where the unit's audio goes; a function of (job, unit) so a re-run overwrites.</param>
 public sealed record UnitContext(
     string JobId,
     JobSpec Spec,
-    string ParametersJson,
+    OperationParams Params,
     IReadOnlyDictionary<string, DatasetItem> Items,
     string OutputKey)
 {
     /// <summary>The WAV sample format the job asked for.</summary>
-    public WavSampleFormat SampleFormat => Spec.Output.SampleFormat switch
+    public WavSampleFormat SampleFormat => ParseSampleFormat(Spec.Output.SampleFormat);
+
+    /// <summary>The WAV sample format named <paramref name="name"/>; an <see cref="ArgumentException"/> otherwise.</summary>
+    public static WavSampleFormat ParseSampleFormat(string name) => name switch
     {
         "pcm16" => WavSampleFormat.Pcm16,
         "pcm24" => WavSampleFormat.Pcm24,
@@ -38,28 +74,34 @@ public sealed record UnitContext(
 }
 
 /// <summary>
-/// One augmentation a job can run. Planning is pure and deterministic given the seed; rendering
-/// one unit reads sources from blob storage, computes, and writes exactly one output blob.
+/// One augmentation a job can run, as the engine sees it (untyped; ops derive from <see cref="JobOperation{TParams, TPlan}"/>,
+/// which does the casts). Parsing is validation; planning is pure and deterministic given the seed; rendering one unit
+/// reads sources from blob storage, computes, and writes its outputs.
 /// </summary>
 public interface IJobOperation
 {
     /// <summary>The op name used in recipes.</summary>
     string Name { get; }
 
-    /// <summary>Checks the parameters; throws <see cref="ArgumentException"/> naming the bad one.</summary>
-    void Validate(string parametersJson, DatasetKind kind);
+    /// <summary>Name, description and parameter schema (what the registry publishes, e.g. to the dashboard's job form).</summary>
+    OperationDescriptor Descriptor { get; }
+
+    /// <summary>
+    /// Parses and validates the recipe's parameters; throws <see cref="ArgumentException"/> naming the op and the bad
+    /// parameter. Never constructs heavy objects (separators, models): it runs in the job grain's call.
+    /// </summary>
+    OperationParams Parse(string parametersJson, DatasetKind kind);
 
     /// <summary>
     /// Asynchronous work the op needs before <see cref="Plan"/> (e.g. analysing every item), awaited by the job's
     /// background loop; heavy work belongs in the <c>ComputeLimiter</c>. Returns the items as <see cref="Plan"/> should see
-    /// them, typically with computed facts added to <see cref="DatasetItem.Metadata"/>. The default hands them over unchanged.
+    /// them, typically with computed facts added to <see cref="DatasetItem.Metadata"/>.
     /// </summary>
     Task<IReadOnlyList<DatasetItem>> PrepareAsync(
-        IReadOnlyList<DatasetItem> items, string parametersJson, IProgress<PreparationProgress> progress, CancellationToken cancellationToken) =>
-        Task.FromResult(items);
+        IReadOnlyList<DatasetItem> items, OperationParams parameters, IProgress<PreparationProgress> progress, CancellationToken cancellationToken);
 
-    /// <summary>Decides the units, numbering them from <paramref name="firstIndex"/>.</summary>
-    IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex);
+    /// <summary>Decides the units of recipe step <paramref name="recipeStep"/>, numbering them from <paramref name="firstIndex"/>.</summary>
+    IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, OperationParams parameters, long seed, int firstIndex, int recipeStep);
 
     /// <summary>Renders one unit (runs on the thread pool, never on the grain scheduler).</summary>
     Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken);
@@ -68,7 +110,7 @@ public interface IJobOperation
 /// <summary>How far an op's preparation has got: items done out of the total.</summary>
 public sealed record PreparationProgress(int Done, int Total);
 
-/// <summary>The operations this silo knows, by name.</summary>
+/// <summary>The operations this silo knows, by name, with their descriptors.</summary>
 public sealed class JobOperationRegistry(IEnumerable<IJobOperation> operations)
 {
     private readonly Dictionary<string, IJobOperation> _byName = operations.ToDictionary(o => o.Name, StringComparer.Ordinal);
@@ -76,9 +118,16 @@ public sealed class JobOperationRegistry(IEnumerable<IJobOperation> operations)
     /// <summary>The known op names, sorted.</summary>
     public IReadOnlyList<string> Names => _byName.Keys.Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>Every op's name, description and parameter schema, sorted by name.</summary>
+    public IReadOnlyList<OperationDescriptor> Descriptors => Names.Select(n => _byName[n].Descriptor).ToArray();
+
     /// <summary>The op called <paramref name="name"/>; an <see cref="ArgumentException"/> listing the known ones otherwise.</summary>
     public IJobOperation Get(string name) =>
         _byName.TryGetValue(name, out var op)
             ? op
             : throw new ArgumentException($"Unknown op '{name}'. Known ops: {string.Join(", ", Names)}.");
+
+    /// <summary>Parses every step of a recipe (validation at submission): the typed steps, in recipe order.</summary>
+    public TypedStep[] Parse(IReadOnlyList<OperationSpec> steps, DatasetKind kind) =>
+        steps.Select(s => new TypedStep(s.Op, Get(s.Op).Parse(s.ParametersJson, kind))).ToArray();
 }

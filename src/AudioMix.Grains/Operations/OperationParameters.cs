@@ -135,4 +135,31 @@ public sealed class OperationParameters
         var s = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new ArgumentException($"{_op}: '{name}' must be a string.");
         return allowed.Contains(s, StringComparer.Ordinal) ? s : throw new ArgumentException($"{_op}: '{name}' must be one of {string.Join(", ", allowed)} (got '{s}').");
     }
+
+    // Descriptor overloads: the op's schema (see Param) supplies the name, default, range and choices, so what the
+    // registry publishes is what is enforced. An explicit fallback/max is for defaults and limits that depend on other
+    // parameters (e.g. hopLength ≤ fftSize / 2); the schema's description says so.
+
+    /// <summary>Fails on parameter names not among <paramref name="parameters"/>.</summary>
+    public OperationParameters AllowOnly(IEnumerable<ParameterDescriptor> parameters) => AllowOnly([.. parameters.Select(p => p.Name)]);
+
+    /// <summary>Whether the parameter is given (and not null).</summary>
+    public bool Has(string name) => _root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    public double Number(ParameterDescriptor parameter, double? fallback = null, double? max = null) =>
+        Number(parameter.Name, fallback ?? parameter.DefaultNumber(), parameter.Min!.Value, max ?? parameter.Max!.Value);
+
+    public double? OptionalNumber(ParameterDescriptor parameter) => OptionalNumber(parameter.Name, parameter.Min!.Value, parameter.Max!.Value);
+
+    public int WholeNumber(ParameterDescriptor parameter, int? fallback = null, int? max = null) =>
+        WholeNumber(parameter.Name, fallback ?? (int)parameter.DefaultNumber(), (int)parameter.Min!.Value, max ?? (int)parameter.Max!.Value);
+
+    public int? OptionalWholeNumber(ParameterDescriptor parameter) => Has(parameter.Name) ? WholeNumber(parameter, 0) : null;
+
+    public bool Flag(ParameterDescriptor parameter) => Flag(parameter.Name, parameter.DefaultJson == "true");
+
+    public string Choice(ParameterDescriptor parameter) =>
+        Choice(parameter.Name, JsonSerializer.Deserialize<string>(parameter.DefaultJson!)!, [.. parameter.Choices!]);
+
+    public string? OptionalText(ParameterDescriptor parameter) => OptionalText(parameter.Name);
 }

@@ -37,25 +37,50 @@ namespace AudioMix.Grains.Operations;
 /// half-widths (<see cref="MapssJson"/>), and metrics <c>ps.&lt;source&gt;</c> / <c>pm.&lt;source&gt;</c> (means over scored
 /// frames; the paper's PS pooling of its Appendix B.4 is not available).</para>
 /// </remarks>
-public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJobOperation
+public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobOperation<ScoreParams, ScorePlan>(audio)
 {
     // Marks the estimates PrepareAsync reads from another job's outputs (never a dataset item id: those have no '/').
     private const string FromJobField = "fromJob";
     /// <summary>The recipe name.</summary>
     public const string OpName = "score";
 
-    /// <summary>The op name used in recipes.</summary>
-    public string Name => OpName;
+    private static readonly ParameterDescriptor FromJob = Param.Text("fromJob", "A completed separate job on this dataset whose stems are the estimates");
+    private static readonly ParameterDescriptor Encoder = Param.Choice("encoder", "raw", ["raw", "torchscript"], "Embedding encoder: raw or a TorchScript model");
+    private static readonly ParameterDescriptor EncoderPath = Param.Text("encoderPath", "The TorchScript encoder file on the silo host (required for torchscript)").When("encoder", "torchscript");
+    private static readonly ParameterDescriptor Layer = Param.WholeNumber("layer", 2, 0, 64, "Encoder layer whose embeddings are scored");
+    private static readonly ParameterDescriptor Device = Param.Choice("device", "cpu", ["cpu", "cuda", "auto"], "Compute device");
+    private static readonly ParameterDescriptor MinPs = Param.Number("minPs", null, 0, 1, "Quality gate: least mean PS per source (default: none)");
+    private static readonly ParameterDescriptor MinPm = Param.Number("minPm", null, 0, 1, "Quality gate: least mean PM per source (default: none)");
+    private static readonly ParameterDescriptor Gate = Param.Choice("gate", "flag", ["flag", "drop"], "A unit below the gate: flag it in provenance, or also reject it");
 
-    /// <summary>Checks the parameters.</summary>
-    public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson);
+    /// <summary>Name, description and parameters.</summary>
+    public static OperationDescriptor Schema { get; } = Param.Describe(
+        OpName,
+        "MAPSS perceptual scores (PS/PM per 20 ms frame) of estimates vs references, grouped by metadata group/role/source",
+        FromJob, Encoder, EncoderPath, Layer, Device, MinPs, MinPm, Gate);
+
+    public override OperationDescriptor Descriptor => Schema;
+
+    /// <summary>Parses and checks the parameters.</summary>
+    public override ScoreParams Parse(string parametersJson, DatasetKind kind)
+    {
+        var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
+        var encoder = p.Choice(Encoder);
+        var path = p.OptionalText(EncoderPath);
+        if (encoder == "torchscript" && path is null)
+        {
+            throw new ArgumentException($"{OpName}: 'encoderPath' (a TorchScript file on the silo host) is required when 'encoder' is \"torchscript\".");
+        }
+
+        return new ScoreParams(p.OptionalText(FromJob), encoder, path, p.WholeNumber(Layer), p.Choice(Device), p.OptionalNumber(MinPs), p.OptionalNumber(MinPm), p.Choice(Gate));
+    }
 
     /// <summary>With <c>fromJob</c>: the references plus one estimate per stem of that job's separated mixtures.</summary>
-    public async Task<IReadOnlyList<DatasetItem>> PrepareAsync(
-        IReadOnlyList<DatasetItem> items, string parametersJson, IProgress<PreparationProgress> progress, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<DatasetItem>> PrepareItemsAsync(
+        IReadOnlyList<DatasetItem> items, ScoreParams parameters, IProgress<PreparationProgress> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var fromJob = Read(parametersJson).FromJob;
+        var fromJob = parameters.FromJob;
         if (fromJob is null)
         {
             return items;
@@ -142,9 +167,8 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
 
     /// <summary>One unit per metadata group (see the class remarks); the plan lists each source's reference and estimate.</summary>
     /// <exception cref="ArgumentException">No group, or a group with fewer than two sources or a missing/duplicate role.</exception>
-    public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
+    protected override IEnumerable<ScorePlan> PlanUnits(IReadOnlyList<DatasetItem> items, ScoreParams parameters, long seed)
     {
-        Read(parametersJson);
         var tagged = items
             .Select(i => (Item: i, Group: ItemMetadata.Text(i, "group"), Role: ItemMetadata.Text(i, "role"), Source: ItemMetadata.Text(i, "source")))
             .Where(t => t.Group is not null && t.Role is not null && t.Source is not null)
@@ -154,7 +178,7 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
             throw new ArgumentException($"{OpName}: no item has the metadata fields \"group\", \"role\" and \"source\" that pair references with estimates.");
         }
 
-        var units = new List<PlannedUnit>();
+        var units = new List<ScorePlan>();
         foreach (var group in tagged.GroupBy(t => t.Group!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var sources = new List<ScoreSource>();
@@ -180,32 +204,23 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
                 throw new ArgumentException($"{OpName}: group '{group.Key}' has {sources.Count} source; MAPSS needs at least 2.");
             }
 
-            var plan = new ScorePlan(group.Key, sources, seed);
-            units.Add(new PlannedUnit(firstIndex + units.Count, OpName, JsonSerializer.Serialize(plan, ScoreJson.Default.ScorePlan),
-                sources.SelectMany(s => new[] { s.Reference, s.Estimate }).ToArray()));
+            units.Add(new ScorePlan(group.Key, sources.ToArray(), seed));
         }
 
         return units;
     }
 
     /// <summary>Reads the group's audio, scores it, writes the estimate and score assets.</summary>
-    public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)
+    protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, ScoreParams p, ScorePlan plan, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(unit);
-        var p = Read(context.ParametersJson);
-        var plan = JsonSerializer.Deserialize(unit.PlanJson, ScoreJson.Default.ScorePlan)
-            ?? throw new InvalidOperationException($"Unit {unit.Index} has no score plan.");
-
         var references = new List<AudioBuffer>();
         var estimates = new List<AudioBuffer>();
-        foreach (var source in plan.Sources)
+        foreach (var source in plan.Scored)
         {
-            var reference = Item(context, source.Reference);
-            references.Add(await audio.ReadAsync(reference.BlobKey, reference.FileName, cancellationToken).ConfigureAwait(false));
+            references.Add(await unit.ReadAsync(unit.Item(source.Reference), cancellationToken).ConfigureAwait(false));
             estimates.Add(source.Stem is { } stem
-                ? await audio.ReadAsync(stem.Key, stem.Stem + ".wav", cancellationToken).ConfigureAwait(false)
-                : await audio.ReadAsync(Item(context, source.Estimate).BlobKey, Item(context, source.Estimate).FileName, cancellationToken).ConfigureAwait(false));
+                ? await unit.ReadBlobAsync(stem.Key, stem.Stem + ".wav", cancellationToken).ConfigureAwait(false)
+                : await unit.ReadAsync(unit.Item(source.Estimate), cancellationToken).ConfigureAwait(false));
         }
 
         // Synchronous compute (TorchSharp scopes never span an await); the job grain already runs this in ComputeLimiter.
@@ -215,24 +230,16 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
             result = new MapssScorer(encoder, new MapssOptions { Seed = plan.Seed, TrimToShortest = true }).Score(references, estimates);
         }
 
-        var names = plan.Sources.Select(s => s.Source).ToArray();
+        var names = plan.Scored.Select(s => s.Source).ToArray();
         var assets = new List<OutputAsset>();
         for (var s = 0; s < names.Length; s++)
         {
-            var key = JobKeys.Asset(context.JobId, unit.Index, names[s], "wav");
-            await audio.WriteWavAsync(key, estimates[s], context.SampleFormat, cancellationToken).ConfigureAwait(false);
-            assets.Add(new OutputAsset(names[s], key, "audio/wav", estimates[s].Duration));
+            assets.Add(await unit.WriteAudioAssetAsync(names[s], estimates[s], cancellationToken).ConfigureAwait(false));
         }
 
-        var scoresKey = JobKeys.Asset(context.JobId, unit.Index, "scores", "json");
         var json = MapssJson.Build(result, names, includeIntervals: true);
         json["group"] = plan.Group;
-        using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString())))
-        {
-            await audio.Store.WriteAsync(scoresKey, stream, new BlobWriteOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
-        }
-
-        assets.Add(new OutputAsset("scores", scoresKey, "application/json", 0));
+        assets.Add(await unit.WriteJsonAssetAsync("scores", json.ToJsonString(), cancellationToken).ConfigureAwait(false));
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var failures = new JsonArray();
@@ -254,27 +261,23 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
 
         var gated = p.MinPs is not null || p.MinPm is not null;
         var passed = failures.Count == 0;
-        var provenance = new JsonObject
+        // The bank seed (the job's op seed) is this op's seed.
+        var provenance = unit.Provenance(plan.Seed);
+        provenance["group"] = plan.Group;
+        provenance["encoder"] = result.Encoder;
+        provenance["frames"] = result.FrameCount;
+        provenance["frameRate"] = MapssResult.FrameRate;
+        provenance["sources"] = new JsonArray(plan.Scored.Select((source, s) => (JsonNode)new JsonObject
         {
-            ["op"] = OpName,
-            ["seed"] = plan.Seed,
-            ["unit"] = unit.Index,
-            ["group"] = plan.Group,
-            ["encoder"] = result.Encoder,
-            ["frames"] = result.FrameCount,
-            ["frameRate"] = MapssResult.FrameRate,
-            ["sources"] = new JsonArray(plan.Sources.Select((source, s) => (JsonNode)new JsonObject
-            {
-                ["source"] = source.Source,
-                ["reference"] = Describe(Item(context, source.Reference)),
-                ["estimate"] = source.Stem is { } stem
-                    ? new JsonObject { ["job"] = stem.Job, ["unit"] = stem.Unit, ["asset"] = stem.Stem, ["blob"] = stem.Key }
-                    : Describe(Item(context, source.Estimate)),
-                ["scoredFrames"] = result.Sources[s].ScoredFrames,
-            }).ToArray()),
-            ["gains"] = new JsonArray(plan.Sources.Select(_ => (JsonNode)0.0).ToArray()),
-            ["offsets"] = new JsonArray(plan.Sources.Select(_ => (JsonNode)0.0).ToArray()),
-        };
+            ["source"] = source.Source,
+            ["reference"] = new SourceRef(unit.Item(source.Reference)).ToJson(),
+            ["estimate"] = source.Stem is { } stem
+                ? new JsonObject { ["job"] = stem.Job, ["unit"] = stem.Unit, ["asset"] = stem.Stem, ["blob"] = stem.Key }
+                : new SourceRef(unit.Item(source.Estimate)).ToJson(),
+            ["scoredFrames"] = result.Sources[s].ScoredFrames,
+        }).ToArray());
+        provenance["gains"] = new JsonArray(plan.Scored.Select(_ => (JsonNode)0.0).ToArray());
+        provenance["offsets"] = new JsonArray(plan.Scored.Select(_ => (JsonNode)0.0).ToArray());
         if (gated)
         {
             provenance["gate"] = new JsonObject
@@ -289,25 +292,10 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
 
         var review = gated && !passed && p.Gate == "drop" ? ReviewState.Rejected : ReviewState.Pending;
         var first = estimates[0];
-        return new JobOutput(
-            unit.Index, OpName, assets[0].Key, first.Duration, first.SampleRate, first.ChannelCount,
-            null, null, null, null, provenance.ToJsonString(), null, review, assets, metrics);
+        return unit.Output(assets[0].Key, first, provenance) with { Review = review, Assets = assets.ToArray(), Metrics = metrics };
     }
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
-
-    private static JsonObject Describe(DatasetItem item) => new()
-    {
-        ["item"] = item.ItemId,
-        ["file"] = item.FileName,
-        ["blob"] = item.BlobKey,
-        ["sha256"] = item.ContentHash,
-    };
-
-    private static DatasetItem Item(UnitContext context, string id) =>
-        context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
-
-    private sealed record Parsed(string? FromJob, string Encoder, string? EncoderPath, int Layer, string Device, double? MinPs, double? MinPm, string Gate);
 
     private static string? MixtureItem(JobOutput output)
     {
@@ -326,37 +314,24 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : IJob
             return null;
         }
     }
-
-    private static Parsed Read(string json)
-    {
-        var p = OperationParameters.Parse(OpName, json).AllowOnly("fromJob", "encoder", "encoderPath", "layer", "device", "minPs", "minPm", "gate");
-        var encoder = p.Choice("encoder", "raw", "raw", "torchscript");
-        var path = p.OptionalText("encoderPath");
-        if (encoder == "torchscript" && path is null)
-        {
-            throw new ArgumentException($"{OpName}: 'encoderPath' (a TorchScript file on the silo host) is required when 'encoder' is \"torchscript\".");
-        }
-
-        return new Parsed(
-            p.OptionalText("fromJob"),
-            encoder,
-            path,
-            p.WholeNumber("layer", 2, 0, 64),
-            p.Choice("device", "cpu", "cpu", "cuda", "auto"),
-            p.OptionalNumber("minPs", 0, 1),
-            p.OptionalNumber("minPm", 0, 1),
-            p.Choice("gate", "flag", "flag", "drop"));
-    }
 }
 
+/// <summary>The <c>score</c> op's parameters (see <see cref="ScoreOperation.Schema"/>).</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.ScoreParams")]
+public sealed record ScoreParams(string? FromJob, string Encoder, string? EncoderPath, int Layer, string Device, double? MinPs, double? MinPm, string Gate) : OperationParams;
+
 /// <summary>One scored source of a unit: its name, the reference item id, and the estimate item id or (after a separate job) its stem.</summary>
-internal sealed record ScoreSource(string Source, string Reference, string Estimate, JobStem? Stem = null);
+[GenerateSerializer, Immutable, Alias("AudioMix.ScoreSource")]
+public sealed record ScoreSource(string Source, string Reference, string Estimate, JobStem? Stem = null);
 
 /// <summary>A stem written by another job: the job, its unit, the stem name and the blob key.</summary>
-internal sealed record JobStem(string Job, int Unit, string Stem, string Key);
+[GenerateSerializer, Immutable, Alias("AudioMix.JobStem")]
+public sealed record JobStem(string Job, int Unit, string Stem, string Key);
 
-/// <summary>The plan of one score unit: a metadata group, its sources, and the bank seed.</summary>
-internal sealed record ScorePlan(string Group, IReadOnlyList<ScoreSource> Sources, long Seed);
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(ScorePlan))]
-internal sealed partial class ScoreJson : System.Text.Json.Serialization.JsonSerializerContext;
+/// <summary>The plan of one score unit: a metadata group, its scored sources, and the bank seed.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.ScorePlan")]
+public sealed record ScorePlan(string Group, IReadOnlyList<ScoreSource> Scored, long Seed) : UnitPlan
+{
+    /// <summary>Every scored source's reference and estimate item.</summary>
+    public override IReadOnlyList<string> Sources => Scored.SelectMany(s => new[] { s.Reference, s.Estimate }).ToArray();
+}

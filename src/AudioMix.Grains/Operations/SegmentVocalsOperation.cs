@@ -1,9 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AudioMix.Audio;
-using AudioMix.Audio.Dsp;
 using AudioMix.Grains.Audio;
-using AudioMix.Grains.Jobs;
 using AudioMix.Separation;
 using AudioMix.Separation.Segmentation;
 
@@ -19,52 +16,80 @@ namespace AudioMix.Grains.Operations;
 /// the paper found cutting the original mix at vocal boundaries already helps), <c>score</c> (peak: RMS ÷ max RMS, the
 /// paper's; share: vocals RMS ÷ mixture RMS per frame, robust to the leakage of weight-free separators — pair it with
 /// an onset of about 0.7), and the VAD's <c>onset</c>, <c>minSpeechSeconds</c> (drop shorter spans; default 0),
-/// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none).
+/// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none); see <see cref="Schema"/>.
 /// </summary>
-public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
+public sealed class SegmentVocalsOperation(BlobAudio audio) : JobOperation<SegmentVocalsParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "segment_vocals";
 
-    private static readonly string[] OwnNames = ["audio", "score", "onset", "offset", "minSpeechSeconds", "minSilenceSeconds", "maxSegmentSeconds", "paddingSeconds", "merge"];
+    private static readonly ParameterDescriptor AudioParam = Param.Choice("audio", "mix", ["mix", "vocals"], "Signal the segments cut: the original mix or the separated vocals");
+    private static readonly ParameterDescriptor Score = Param.Choice("score", "peak", ["peak", "share"], "Frame score: RMS ÷ max RMS (peak) or vocals RMS ÷ mixture RMS (share; pair with onset ≈ 0.7)");
+    private static readonly ParameterDescriptor Onset = Param.Number("onset", 0.1, 0.001, 1, "Score at which a voiced span starts");
+    private static readonly ParameterDescriptor Offset = Param.Number("offset", null, 0.001, 1, "Score below which it ends (default: the smaller of 0.1 and onset)");
+    private static readonly ParameterDescriptor MinSpeechSeconds = Param.Number("minSpeechSeconds", 0, 0, 60, "Drop voiced spans shorter than this, seconds");
+    private static readonly ParameterDescriptor MinSilenceSeconds = Param.Number("minSilenceSeconds", 1, 0.05, 60, "Silence that splits segments, seconds");
+    private static readonly ParameterDescriptor MaxSegmentSeconds = Param.Number("maxSegmentSeconds", 30, 2, 600, "Longest segment, seconds");
+    private static readonly ParameterDescriptor PaddingSeconds = Param.Number("paddingSeconds", 0.2, 0, 5, "Padding around each segment, seconds");
+    private static readonly ParameterDescriptor Merge = Param.Choice("merge", "greedy", ["greedy", "none"], "Merge neighbouring spans up to maxSegmentSeconds");
 
-    public string Name => OpName;
+    /// <summary>Name, description and parameters (the separator's, default method two-stage-hpss, then the VAD's).</summary>
+    public static OperationDescriptor Schema { get; } = Param.Describe(
+        OpName,
+        "Vocal-activity segments for long-form ASR (separated vocals, RMS onset/offset, ≤30 s chunks, timed text attached)",
+        [.. SeparationParameters.Schema("two-stage-hpss"), AudioParam, Score, Onset, Offset, MinSpeechSeconds, MinSilenceSeconds, MaxSegmentSeconds, PaddingSeconds, Merge]);
 
-    public void Validate(string parametersJson, DatasetKind kind) => Read(parametersJson);
+    public override OperationDescriptor Descriptor => Schema;
 
-    public IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, string parametersJson, long seed, int firstIndex)
+    public override SegmentVocalsParams Parse(string parametersJson, DatasetKind kind)
     {
-        Read(parametersJson);
-        return [.. items.Select((item, i) => new PlannedUnit(
-            firstIndex + i, OpName, JsonSerializer.Serialize(new SeparationPlan(item.ItemId), SeparationJson.Default.SeparationPlan), new[] { item.ItemId }))];
+        var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
+        var separator = SeparationParameters.Read(p, Schema.Parameters);
+        var audio = p.Choice(AudioParam);
+        var score = p.Choice(Score);
+        var onset = p.Number(Onset);
+        try
+        {
+            var parsed = new SegmentVocalsParams(
+                separator, audio, score, onset,
+                Offset: p.Number(Offset, Math.Min(0.1, onset)),
+                MinSilenceSeconds: p.Number(MinSilenceSeconds),
+                MaxSegmentSeconds: p.Number(MaxSegmentSeconds),
+                PaddingSeconds: p.Number(PaddingSeconds),
+                Merge: p.Choice(Merge),
+                MinSpeechSeconds: p.Number(MinSpeechSeconds));
+            _ = new VocalActivitySegmenter(parsed.Vad); // checks the options; cheap (no separator, no tensors)
+            return parsed;
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new ArgumentException($"{OpName}: {ex.Message}", ex);
+        }
     }
 
-    public async Task<JobOutput> RenderAsync(UnitContext context, PlannedUnit unit, CancellationToken cancellationToken)
-    {
-        var p = Read(context.ParametersJson);
-        var plan = JsonSerializer.Deserialize(unit.PlanJson, SeparationJson.Default.SeparationPlan)
-            ?? throw new InvalidOperationException($"Unit {unit.Index} has no plan.");
-        var item = context.Items.TryGetValue(plan.Item, out var found) ? found : throw new KeyNotFoundException($"Item {plan.Item} is no longer in the dataset.");
-        var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
-        var mixture = await audio.ReadAsync(item.BlobKey, item.FileName, cancellationToken).ConfigureAwait(false);
-        if (context.Spec.Output.SampleRate is { } rate && rate != mixture.SampleRate)
-        {
-            mixture = Resampler.Resample(mixture, rate);
-        }
+    protected override IEnumerable<SeparationPlan> PlanUnits(IReadOnlyList<DatasetItem> items, SegmentVocalsParams parameters, long seed) =>
+        items.Select(item => new SeparationPlan(item.ItemId)).ToArray();
 
-        using var separator = p.Separator();
+    protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, SegmentVocalsParams parameters, SeparationPlan plan, CancellationToken cancellationToken)
+    {
+        var item = unit.Item(plan.Item);
+        var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
+        var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
+
+        using var separator = parameters.Separator.Create();
         var stems = await SeparationParameters.SeparateAsync(separator, mixture, cancellationToken).ConfigureAwait(false);
         var vocalStem = SeparatorFactory.VocalStem(separator);
         var vocals = stems[vocalStem];
-        var segmenter = new VocalActivitySegmenter(p.Vad);
-        var segments = segmenter.Segment(vocals, mixture);
+        var vad = parameters.Vad;
+        var segments = new VocalActivitySegmenter(vad).Segment(vocals, mixture);
         if (transcript is not null)
         {
             segments = VocalActivitySegmenter.AttachText(segments, transcript);
         }
 
-        await audio.WriteWavAsync(context.OutputKey, vocals, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-        var source = p.CutVocals ? vocals : mixture;
+        var key = await unit.WriteMainAsync(vocals, cancellationToken).ConfigureAwait(false);
+        var cutVocals = parameters.Audio == "vocals";
+        var source = cutVocals ? vocals : mixture;
         var assets = new List<OutputAsset>();
         for (var i = 0; i < segments.Count; i++)
         {
@@ -72,77 +97,52 @@ public sealed class SegmentVocalsOperation(BlobAudio audio) : IJobOperation
             var start = (int)Math.Round(segment.Start * source.SampleRate);
             var end = Math.Min(source.Frames, (int)Math.Round(segment.End * source.SampleRate));
             var clip = source.Slice(start, Math.Max(0, end - start));
-            var name = $"seg{i:D3}";
-            var key = JobKeys.Asset(context.JobId, unit.Index, name, "wav");
-            await audio.WriteWavAsync(key, clip, context.SampleFormat, cancellationToken).ConfigureAwait(false);
-            assets.Add(new OutputAsset(name, key, "audio/wav", clip.Duration, segment.Start, segment.End, segment.Text));
+            assets.Add(await unit.WriteAudioAssetAsync($"seg{i:D3}", clip, cancellationToken, segment.Start, segment.End, segment.Text).ConfigureAwait(false));
         }
 
-        var provenance = SeparationParameters.Describe(separator);
-        provenance["op"] = OpName;
-        provenance["seed"] = context.Spec.Seed;
-        provenance["unit"] = unit.Index;
+        var provenance = unit.Provenance();
+        SeparationParameters.DescribeInto(provenance, separator);
+
         provenance["vocalStem"] = vocalStem;
-        provenance["audio"] = p.CutVocals ? "vocals" : "mix";
+        provenance["audio"] = cutVocals ? "vocals" : "mix";
         provenance["vad"] = new JsonObject
         {
-            ["score"] = p.Vad.Score == VocalActivityScore.Share ? "share" : "peak",
-            ["frameSeconds"] = p.Vad.FrameSeconds,
-            ["hopSeconds"] = p.Vad.HopSeconds,
-            ["onset"] = p.Vad.OnsetThreshold,
-            ["offset"] = p.Vad.OffsetThreshold,
-            ["minSpeechSeconds"] = p.Vad.MinSpeechSeconds,
-            ["minSilenceSeconds"] = p.Vad.MinSilenceSeconds,
-            ["maxSegmentSeconds"] = p.Vad.MaxSegmentSeconds,
-            ["paddingSeconds"] = p.Vad.PaddingSeconds,
-            ["merge"] = p.Vad.Merge ? "greedy" : "none",
+            ["score"] = vad.Score == VocalActivityScore.Share ? "share" : "peak",
+            ["frameSeconds"] = vad.FrameSeconds,
+            ["hopSeconds"] = vad.HopSeconds,
+            ["onset"] = vad.OnsetThreshold,
+            ["offset"] = vad.OffsetThreshold,
+            ["minSpeechSeconds"] = vad.MinSpeechSeconds,
+            ["minSilenceSeconds"] = vad.MinSilenceSeconds,
+            ["maxSegmentSeconds"] = vad.MaxSegmentSeconds,
+            ["paddingSeconds"] = vad.PaddingSeconds,
+            ["merge"] = vad.Merge ? "greedy" : "none",
         };
         provenance["transcript"] = transcript is null ? "none" : $"{VocalActivitySegmenter.TranscriptField} ({transcript.Count} lines)";
-        provenance["sources"] = new JsonArray(new JsonObject
-        {
-            ["role"] = "mixture",
-            ["item"] = item.ItemId,
-            ["file"] = item.FileName,
-            ["blob"] = item.BlobKey,
-            ["sha256"] = item.ContentHash,
-        });
+        provenance["sources"] = SourceRef.Array(new SourceRef(item, "mixture"));
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["segments"] = segments.Count,
             ["voiced_seconds"] = Math.Round(segments.Sum(s => s.Duration), 3),
         };
-        return new JobOutput(
-            unit.Index, OpName, context.OutputKey, vocals.Duration, vocals.SampleRate, vocals.ChannelCount,
-            item.Labels.Count > 0 ? item.Labels[0] : null, null, item.Caption, item.Text, provenance.ToJsonString(), null, ReviewState.Pending,
-            assets, metrics);
+        return SeparationParameters.ForItem(unit.Output(key, vocals, provenance), item, assets, metrics);
     }
+}
 
-    private sealed record Parsed(Func<ISeparator> Separator, VocalActivityOptions Vad, bool CutVocals);
-
-    private static Parsed Read(string json)
-    {
-        var p = OperationParameters.Parse(OpName, json).AllowOnly([.. SeparationParameters.Names, .. OwnNames]);
-        var separator = SeparationParameters.Read(p, "two-stage-hpss");
-        var cutVocals = p.Choice("audio", "mix", "mix", "vocals") == "vocals";
-        var score = p.Choice("score", "peak", "peak", "share") == "share" ? VocalActivityScore.Share : VocalActivityScore.Peak;
-        var onset = p.Number("onset", 0.1, 0.001, 1);
-        try
-        {
-            var vad = new VocalActivityOptions(
-                OnsetThreshold: onset,
-                OffsetThreshold: p.Number("offset", Math.Min(0.1, onset), 0.001, 1),
-                MinSilenceSeconds: p.Number("minSilenceSeconds", 1, 0.05, 60),
-                MaxSegmentSeconds: p.Number("maxSegmentSeconds", 30, 2, 600),
-                PaddingSeconds: p.Number("paddingSeconds", 0.2, 0, 5),
-                Merge: p.Choice("merge", "greedy", "greedy", "none") == "greedy",
-                Score: score,
-                MinSpeechSeconds: p.Number("minSpeechSeconds", 0, 0, 60));
-            _ = new VocalActivitySegmenter(vad);
-            return new Parsed(separator, vad, cutVocals);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new ArgumentException($"{OpName}: {ex.Message}", ex);
-        }
-    }
+/// <summary>The <c>segment_vocals</c> op's parameters: the separator, which signal to cut, and the VAD's settings.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.SegmentVocalsParams")]
+public sealed record SegmentVocalsParams(
+    SeparatorSettings Separator, string Audio, string Score, double Onset, double Offset,
+    double MinSilenceSeconds, double MaxSegmentSeconds, double PaddingSeconds, string Merge, double MinSpeechSeconds) : OperationParams
+{
+    /// <summary>The segmenter's options.</summary>
+    internal VocalActivityOptions Vad => new(
+        OnsetThreshold: Onset,
+        OffsetThreshold: Offset,
+        MinSilenceSeconds: MinSilenceSeconds,
+        MaxSegmentSeconds: MaxSegmentSeconds,
+        PaddingSeconds: PaddingSeconds,
+        Merge: Merge == "greedy",
+        Score: Score == "share" ? VocalActivityScore.Share : VocalActivityScore.Peak,
+        MinSpeechSeconds: MinSpeechSeconds);
 }

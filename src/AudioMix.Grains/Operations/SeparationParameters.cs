@@ -9,73 +9,85 @@ namespace AudioMix.Grains.Operations;
 /// The separator parameters shared by <c>separate</c> and <c>segment_vocals</c>: <c>method</c> (hpss | repet-sim |
 /// two-stage-hpss | midside), STFT size and hop, Wiener passes, and each method's own settings (see the options records
 /// in AudioMix.Separation for meanings and defaults). Unknown names, and names of another method's settings, are errors.
+/// Parsing only checks (the options' own validation, as constructing the separator would run first); the separator is
+/// made per unit at render (<see cref="SeparatorSettings.Create"/>).
 /// </summary>
 internal static class SeparationParameters
 {
-    private static readonly string[] Shared = ["fftSize", "hopLength", "wienerIterations", "wienerWindowSeconds"];
+    private static readonly string[] Spectral = ["hpss", "repet-sim", "midside"];
 
-    /// <summary>The parameters each method reads besides <c>method</c>; giving another method's is an error.</summary>
-    private static readonly Dictionary<string, string[]> PerMethod = new(StringComparer.Ordinal)
+    private static readonly ParameterDescriptor FftSize = Param.WholeNumber("fftSize", null, 256, 16384, "STFT size (default 8192 for hpss, else 2048)").When("method", Spectral);
+    private static readonly ParameterDescriptor HopLength = Param.WholeNumber("hopLength", null, 64, 8192, "STFT hop, at most fftSize / 2 (default fftSize / 4)").When("method", Spectral);
+    private static readonly ParameterDescriptor WienerIterations = Param.WholeNumber("wienerIterations", 0, 0, 3, "Wiener refinement passes").When("method", Spectral);
+    private static readonly ParameterDescriptor WienerWindowSeconds = Param.Number("wienerWindowSeconds", 1.0, 0.05, 10, "Wiener refinement window, seconds").When("method", Spectral);
+    private static readonly ParameterDescriptor HarmonicKernelSeconds = Param.Number("harmonicKernelSeconds", new HpssOptions().HarmonicKernelSeconds, 0.01, 5, "Harmonic median filter length, seconds").When("method", "hpss");
+    private static readonly ParameterDescriptor PercussiveKernelHz = Param.Number("percussiveKernelHz", new HpssOptions().PercussiveKernelHz, 10, 5000, "Percussive median filter height, Hz").When("method", "hpss");
+    private static readonly ParameterDescriptor Power = Param.Number("power", 2, 0.5, 20, "Soft-mask power").When("method", "hpss", "two-stage-hpss", "midside");
+    private static readonly ParameterDescriptor Margin = Param.Number("margin", 1, 1, 10, "HPSS margin (> 1 adds a residual stem)").When("method", "hpss");
+    private static readonly ParameterDescriptor SimilarityThreshold = Param.Number("similarityThreshold", 0, -1, 1, "Least similarity of a repeating frame").When("method", "repet-sim");
+    private static readonly ParameterDescriptor MinDistanceSeconds = Param.Number("minDistanceSeconds", 1, 0.05, 30, "Least distance between repeating frames, seconds").When("method", "repet-sim");
+    private static readonly ParameterDescriptor MaxRepeatingFrames = Param.WholeNumber("maxRepeatingFrames", 100, 1, 1000, "Most repeating frames per frame").When("method", "repet-sim");
+    private static readonly ParameterDescriptor HighPassHz = Param.Number("highPassHz", 100, 0, 2000, "Below this frequency everything is accompaniment, Hz").When("method", "repet-sim");
+    private static readonly ParameterDescriptor SearchWindowSeconds = Param.Number("searchWindowSeconds", 10, 1, 120, "Window searched for repeating frames, seconds").When("method", "repet-sim");
+    private static readonly ParameterDescriptor LongWindowSeconds = Param.Number("longWindowSeconds", new TwoStageHpssOptions().LongWindowSeconds, 0.02, 1.5, "First-stage STFT window, seconds").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor LongHarmonicKernelSeconds = Param.Number("longHarmonicKernelSeconds", new TwoStageHpssOptions().LongHarmonicKernelSeconds, 0.05, 20, "First-stage harmonic kernel, seconds").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor LongPercussiveKernelHz = Param.Number("longPercussiveKernelHz", new TwoStageHpssOptions().LongPercussiveKernelHz, 5, 5000, "First-stage percussive kernel, Hz").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor ShortWindowSeconds = Param.Number("shortWindowSeconds", new TwoStageHpssOptions().ShortWindowSeconds, 0.005, 0.5, "Second-stage STFT window, seconds (shorter than the first)").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor ShortHarmonicKernelSeconds = Param.Number("shortHarmonicKernelSeconds", new TwoStageHpssOptions().ShortHarmonicKernelSeconds, 0.01, 5, "Second-stage harmonic kernel, seconds").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor ShortPercussiveKernelHz = Param.Number("shortPercussiveKernelHz", new TwoStageHpssOptions().ShortPercussiveKernelHz, 10, 10000, "Second-stage percussive kernel, Hz").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor CentreStereo = Param.Flag("centreStereo", new TwoStageHpssOptions().CentreStereo, "On stereo, keep only the centre in the vocals").When("method", "two-stage-hpss");
+    private static readonly ParameterDescriptor SmoothingSeconds = Param.Number("smoothingSeconds", 0.05, 0, 2, "Mask smoothing, seconds").When("method", "midside");
+
+    /// <summary>The separation parameters with <paramref name="defaultMethod"/> as the default method, in form order.</summary>
+    public static ParameterDescriptor[] Schema(string defaultMethod) =>
+    [
+        Param.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods], "Separation method"),
+        FftSize, HopLength, WienerIterations, WienerWindowSeconds,
+        HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin,
+        SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds,
+        LongWindowSeconds, LongHarmonicKernelSeconds, LongPercussiveKernelHz, ShortWindowSeconds, ShortHarmonicKernelSeconds, ShortPercussiveKernelHz, CentreStereo,
+        SmoothingSeconds,
+    ];
+
+    /// <summary>Parses and checks the separator settings (<paramref name="schema"/> from <see cref="Schema"/>).</summary>
+    public static SeparatorSettings Read(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema)
     {
-        ["hpss"] = [.. Shared, "harmonicKernelSeconds", "percussiveKernelHz", "power", "margin"],
-        ["repet-sim"] = [.. Shared, "similarityThreshold", "minDistanceSeconds", "maxRepeatingFrames", "highPassHz", "searchWindowSeconds"],
-        ["two-stage-hpss"] =
-        [
-            "longWindowSeconds", "longHarmonicKernelSeconds", "longPercussiveKernelHz",
-            "shortWindowSeconds", "shortHarmonicKernelSeconds", "shortPercussiveKernelHz", "power", "centreStereo",
-        ],
-        ["midside"] = [.. Shared, "power", "smoothingSeconds"],
-    };
+        var method = p.Choice(schema[0]);
+        var inapplicable = schema.Skip(1).Where(d => d.AppliesWhen is { } c && !c.Values.Contains(method, StringComparer.Ordinal)).Select(d => d.Name);
+        p.RejectAny($"method '{method}'", inapplicable);
 
-    public static readonly string[] Names = ["method", .. PerMethod.Values.SelectMany(n => n).Distinct(StringComparer.Ordinal)];
-
-    /// <summary>A factory for the configured separator (validated now, created per unit: separators are not thread-safe).</summary>
-    public static Func<ISeparator> Read(OperationParameters p, string defaultMethod)
-    {
-        var method = p.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods]);
-        p.RejectAny($"method '{method}'", Names.Skip(1).Except(PerMethod[method], StringComparer.Ordinal));
-        var fft = p.WholeNumber("fftSize", method == "hpss" ? new HpssOptions().FftSize : 2048, 256, 16384);
-        var hop = p.WholeNumber("hopLength", fft / 4, 64, fft / 2);
-        var wiener = p.WholeNumber("wienerIterations", 0, 0, 3);
-        var wienerWindow = p.Number("wienerWindowSeconds", 1.0, 0.05, 10);
-
-        // Options are validated here so a bad recipe fails at submission, not at the first unit.
+        // Checked here (the options' own validation, which is all constructing the separator checks first) so a bad
+        // recipe fails at submission, not at the first unit; nothing heavy is built.
         try
         {
             switch (method)
             {
                 case "hpss":
-                    var hpss = new HpssOptions(
-                        fft, hop, p.Number("harmonicKernelSeconds", new HpssOptions().HarmonicKernelSeconds, 0.01, 5),
-                        p.Number("percussiveKernelHz", new HpssOptions().PercussiveKernelHz, 10, 5000),
-                        p.Number("power", 2, 0.5, 20), p.Number("margin", 1, 1, 10), false, wiener, wienerWindow);
-                    SeparatorFactory.Hpss(hpss).Dispose();
-                    return () => SeparatorFactory.Hpss(hpss, Device());
                 case "repet-sim":
-                    var repet = new RepetSimOptions(
-                        fft, hop, p.Number("similarityThreshold", 0, -1, 1), p.Number("minDistanceSeconds", 1, 0.05, 30),
-                        p.WholeNumber("maxRepeatingFrames", 100, 1, 1000), p.Number("highPassHz", 100, 0, 2000),
-                        p.Number("searchWindowSeconds", 10, 1, 120), wiener, wienerWindow);
-                    SeparatorFactory.RepetSim(repet).Dispose();
-                    return () => SeparatorFactory.RepetSim(repet, Device());
+                case "midside":
+                    var fft = p.WholeNumber(FftSize, method == "hpss" ? new HpssOptions().FftSize : 2048);
+                    var hop = p.WholeNumber(HopLength, fft / 4, fft / 2);
+                    var wiener = p.WholeNumber(WienerIterations);
+                    var wienerWindow = p.Number(WienerWindowSeconds);
+                    SeparatorSettings settings = method switch
+                    {
+                        "hpss" => HpssSettings.From(new HpssOptions(
+                            fft, hop, p.Number(HarmonicKernelSeconds), p.Number(PercussiveKernelHz), p.Number(Power), p.Number(Margin), false, wiener, wienerWindow)),
+                        "repet-sim" => RepetSimSettings.From(new RepetSimOptions(
+                            fft, hop, p.Number(SimilarityThreshold), p.Number(MinDistanceSeconds), p.WholeNumber(MaxRepeatingFrames),
+                            p.Number(HighPassHz), p.Number(SearchWindowSeconds), wiener, wienerWindow)),
+                        _ => MidSideSettings.From(new MidSideOptions(fft, hop, p.Number(Power), p.Number(SmoothingSeconds), wiener, wienerWindow)),
+                    };
+                    settings.Validate();
+                    return settings;
                 case "two-stage-hpss":
                     // Its windows are in seconds (fftSize/hopLength/Wiener settings are rejected above).
-                    var d = new TwoStageHpssOptions();
-                    var twoStage = new TwoStageHpssOptions(
-                        p.Number("longWindowSeconds", d.LongWindowSeconds, 0.02, 1.5),
-                        p.Number("longHarmonicKernelSeconds", d.LongHarmonicKernelSeconds, 0.05, 20),
-                        p.Number("longPercussiveKernelHz", d.LongPercussiveKernelHz, 5, 5000),
-                        p.Number("shortWindowSeconds", d.ShortWindowSeconds, 0.005, 0.5),
-                        p.Number("shortHarmonicKernelSeconds", d.ShortHarmonicKernelSeconds, 0.01, 5),
-                        p.Number("shortPercussiveKernelHz", d.ShortPercussiveKernelHz, 10, 10000),
-                        p.Number("power", d.Power, 0.5, 20),
-                        p.Flag("centreStereo", d.CentreStereo));
-                    SeparatorFactory.TwoStageHpss(twoStage).Dispose();
-                    return () => SeparatorFactory.TwoStageHpss(twoStage, Device());
-                case "midside":
-                    var midside = new MidSideOptions(fft, hop, p.Number("power", 2, 0.5, 20), p.Number("smoothingSeconds", 0.05, 0, 2), wiener, wienerWindow);
-                    SeparatorFactory.MidSide(midside).Dispose();
-                    return () => SeparatorFactory.MidSide(midside, Device());
+                    var twoStage = TwoStageHpssSettings.From(new TwoStageHpssOptions(
+                        p.Number(LongWindowSeconds), p.Number(LongHarmonicKernelSeconds), p.Number(LongPercussiveKernelHz),
+                        p.Number(ShortWindowSeconds), p.Number(ShortHarmonicKernelSeconds), p.Number(ShortPercussiveKernelHz),
+                        p.Number(Power, new TwoStageHpssOptions().Power), p.Flag(CentreStereo)));
+                    twoStage.Validate();
+                    return twoStage;
                 default:
                     throw new ArgumentException($"{method}: no parameters are defined for this method.");
             }
@@ -86,8 +98,27 @@ internal static class SeparationParameters
         }
     }
 
-    /// <summary>"auto": CUDA where this silo has it, else CPU (the TorchSharp backend is chosen at build time).</summary>
-    private static TorchSharp.torch.Device Device() => TorchRuntime.ResolveDevice("auto");
+    /// <summary>
+    /// The unit's output for one separated item: it keeps the item's first label, caption and transcript (a separated
+    /// mixture is still that item), with the stems or segments as assets.
+    /// </summary>
+    public static JobOutput ForItem(JobOutput output, DatasetItem item, IReadOnlyList<OutputAsset> assets, IReadOnlyDictionary<string, double> metrics) => output with
+    {
+        Label = item.Labels.Count > 0 ? item.Labels[0] : null,
+        Caption = item.Caption,
+        Text = item.Text,
+        Assets = assets.ToArray(),
+        Metrics = new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+    };
+
+    /// <summary>Adds the separator's method, parameters and stems (<see cref="Describe"/>) to <paramref name="provenance"/>.</summary>
+    public static void DescribeInto(JsonObject provenance, ISeparator separator)
+    {
+        foreach (var (name, value) in Describe(separator).ToArray())
+        {
+            provenance[name] = value?.DeepClone();
+        }
+    }
 
     /// <summary>The separator's method and parameters as provenance.</summary>
     public static JsonObject Describe(ISeparator separator)
@@ -138,8 +169,114 @@ internal static class SeparationParameters
     }
 }
 
-/// <summary>The plan of one separation unit: the item it separates.</summary>
-internal sealed record SeparationPlan(string Item);
+/// <summary>
+/// A separation method and its checked options: what a separation job keeps in its parameters. The options records of
+/// AudioMix.Separation are plain values, held here as such (the Orleans and JSON serializers see these wrappers' fields).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.SeparatorSettings")]
+public abstract record SeparatorSettings
+{
+    /// <summary>The method name.</summary>
+    public abstract string Method { get; }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(SeparationPlan))]
-internal sealed partial class SeparationJson : System.Text.Json.Serialization.JsonSerializerContext;
+    /// <summary>Separators made on this thread by <see cref="Create"/> (tests check that parsing makes none).</summary>
+    [ThreadStatic]
+    internal static int CreatedOnThisThread;
+
+    /// <summary>Makes the separator (per unit: separators are not thread-safe).</summary>
+    public ISeparator Create()
+    {
+        CreatedOnThisThread++;
+        return Make();
+    }
+
+    /// <summary>Makes the separator.</summary>
+    protected abstract ISeparator Make();
+
+    /// <summary>Checks the options as the separator's constructor would, without making it.</summary>
+    public abstract void Validate();
+
+    /// <summary>"auto": CUDA where this silo has it, else CPU (the TorchSharp backend is chosen at build time).</summary>
+    protected static TorchSharp.torch.Device Device() => TorchRuntime.ResolveDevice("auto");
+}
+
+/// <summary>HPSS settings.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.HpssSettings")]
+public sealed record HpssSettings(
+    int FftSize, int HopLength, double HarmonicKernelSeconds, double PercussiveKernelHz,
+    double Power, double Margin, int WienerIterations, double WienerWindowSeconds) : SeparatorSettings
+{
+    /// <summary>The settings of <paramref name="o"/>.</summary>
+    public static HpssSettings From(HpssOptions o) => new(o.FftSize, o.HopLength, o.HarmonicKernelSeconds, o.PercussiveKernelHz, o.Power, o.Margin, o.WienerIterations, o.WienerWindowSeconds);
+
+    public override string Method => "hpss";
+
+    private HpssOptions Options => new(FftSize, HopLength, HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin, false, WienerIterations, WienerWindowSeconds);
+
+    protected override ISeparator Make() => SeparatorFactory.Hpss(Options, Device());
+
+    public override void Validate() => SeparatorFactory.Validate(Options);
+}
+
+/// <summary>REPET-SIM settings.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.RepetSimSettings")]
+public sealed record RepetSimSettings(
+    int FftSize, int HopLength, double SimilarityThreshold, double MinDistanceSeconds,
+    int MaxRepeatingFrames, double HighPassHz, double SearchWindowSeconds,
+    int WienerIterations, double WienerWindowSeconds) : SeparatorSettings
+{
+    /// <summary>The settings of <paramref name="o"/>.</summary>
+    public static RepetSimSettings From(RepetSimOptions o) => new(o.FftSize, o.HopLength, o.SimilarityThreshold, o.MinDistanceSeconds, o.MaxRepeatingFrames, o.HighPassHz, o.SearchWindowSeconds, o.WienerIterations, o.WienerWindowSeconds);
+
+    public override string Method => "repet-sim";
+
+    private RepetSimOptions Options => new(FftSize, HopLength, SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds, WienerIterations, WienerWindowSeconds);
+
+    protected override ISeparator Make() => SeparatorFactory.RepetSim(Options, Device());
+
+    public override void Validate() => SeparatorFactory.Validate(Options);
+}
+
+/// <summary>Two-stage HPSS settings.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.TwoStageHpssSettings")]
+public sealed record TwoStageHpssSettings(
+    double LongWindowSeconds, double LongHarmonicKernelSeconds, double LongPercussiveKernelHz,
+    double ShortWindowSeconds, double ShortHarmonicKernelSeconds, double ShortPercussiveKernelHz,
+    double Power, bool CentreStereo) : SeparatorSettings
+{
+    /// <summary>The settings of <paramref name="o"/>.</summary>
+    public static TwoStageHpssSettings From(TwoStageHpssOptions o) => new(o.LongWindowSeconds, o.LongHarmonicKernelSeconds, o.LongPercussiveKernelHz, o.ShortWindowSeconds, o.ShortHarmonicKernelSeconds, o.ShortPercussiveKernelHz, o.Power, o.CentreStereo);
+
+    public override string Method => "two-stage-hpss";
+
+    private TwoStageHpssOptions Options => new(LongWindowSeconds, LongHarmonicKernelSeconds, LongPercussiveKernelHz, ShortWindowSeconds, ShortHarmonicKernelSeconds, ShortPercussiveKernelHz, Power, CentreStereo);
+
+    protected override ISeparator Make() => SeparatorFactory.TwoStageHpss(Options, Device());
+
+    public override void Validate() => SeparatorFactory.Validate(Options);
+}
+
+/// <summary>Mid/side settings.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.MidSideSettings")]
+public sealed record MidSideSettings(
+    int FftSize, int HopLength, double Power, double SmoothingSeconds,
+    int WienerIterations, double WienerWindowSeconds) : SeparatorSettings
+{
+    /// <summary>The settings of <paramref name="o"/>.</summary>
+    public static MidSideSettings From(MidSideOptions o) => new(o.FftSize, o.HopLength, o.Power, o.SmoothingSeconds, o.WienerIterations, o.WienerWindowSeconds);
+
+    public override string Method => "midside";
+
+    private MidSideOptions Options => new(FftSize, HopLength, Power, SmoothingSeconds, WienerIterations, WienerWindowSeconds);
+
+    protected override ISeparator Make() => SeparatorFactory.MidSide(Options, Device());
+
+    public override void Validate() => SeparatorFactory.Validate(Options);
+}
+
+/// <summary>The plan of one separation (or vocal segmentation) unit: the item it separates.</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.SeparationPlan")]
+public sealed record SeparationPlan(string Item) : UnitPlan
+{
+    public override IReadOnlyList<string> Sources => new[] { Item };
+}

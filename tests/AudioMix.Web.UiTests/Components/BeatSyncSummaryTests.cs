@@ -51,8 +51,7 @@ public sealed class BeatSyncSummaryTests : IAsyncDisposable
     [Fact]
     public void Job_form_offers_the_op_with_valid_default_parameters()
     {
-        var op = RecipeOperations.Find("beat_sync_mixup");
-        Assert.NotNull(op);
+        var op = new FakeJobService().Operations.Single(o => o.Name == "beat_sync_mixup");
         using var json = System.Text.Json.JsonDocument.Parse(op.DefaultParametersJson);
         Assert.Equal(5, json.RootElement.GetProperty("alpha").GetDouble());
         Assert.Equal("anchor", json.RootElement.GetProperty("labels").GetString());

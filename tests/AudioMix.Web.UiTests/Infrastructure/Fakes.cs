@@ -43,6 +43,20 @@ internal sealed class FakeDatasetService : IDatasetService
 /// <summary>In-memory jobs for component tests; jobs can be advanced between polls.</summary>
 internal sealed class FakeJobService : IJobService
 {
+    /// <summary>The registry's descriptors, as the cluster would answer (the ops' own static schemas).</summary>
+    public List<OperationDescriptor> Operations { get; } =
+    [
+        AudioMix.Grains.Operations.BeatSyncMixupOperation.Schema,
+        AudioMix.Grains.Operations.CaptionMixOperation.Schema,
+        AudioMix.Grains.Operations.MixupOperation.Schema,
+        AudioMix.Grains.Operations.ScoreOperation.Schema,
+        AudioMix.Grains.Operations.SegmentVocalsOperation.Schema,
+        AudioMix.Grains.Operations.SeparateOperation.Schema,
+    ];
+
+    public Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<OperationDescriptor>>(Operations.ToArray());
+
     private readonly Lock _gate = new();
 
     public List<JobStatus> Jobs { get; } = [];

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioMix.Abstractions.Jobs;
 using AudioMix.Grains.Jobs;
 using AudioMix.Storage;
+using AudioMix.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AudioMix.Web.Apis;

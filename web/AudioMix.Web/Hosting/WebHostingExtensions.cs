@@ -50,6 +50,7 @@ internal static partial class WebHostingExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
+        app.MapOperationsApi();
         app.MapAudioApi();
         app.MapDatasetsApi();
         app.MapJobsApi();

@@ -33,6 +33,9 @@ internal interface IJobService
     Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default);
 
     Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>The operations a recipe can name, with their parameter schemas and defaults (the cluster's registry).</summary>
+    Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Datasets through the grains (the same calls the REST API makes).</summary>
@@ -67,6 +70,9 @@ internal sealed class GrainJobService(IGrainFactory grains) : IJobService
 
     public Task<JobStatus> StartAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(GrainDatasetService.NewId()).StartAsync(spec);
+
+    public Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IOperationCatalogGrain>(0).ListAsync();
 
     public Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(jobId).GetOutputsAsync(offset, limit);

@@ -13,7 +13,7 @@ internal sealed class JobRecipe
 {
     public const string MixupOp = "mixup";
 
-    /// <summary>The operation (a name from <see cref="RecipeOperations"/>).</summary>
+    /// <summary>The operation (a name from the registry, <see cref="IJobService.GetOperationsAsync"/>).</summary>
     public string Op { get; set; } = MixupOp;
 
     /// <summary>Parameters of a non-mixup op as a JSON object.</summary>

@@ -60,7 +60,7 @@ public sealed record ShardReport(int Shard, int Recorded, int Failed, bool Finis
 
 /// <summary>
 /// Everything a shard needs to render, written once by the job at planning time (a blob, <see cref="ShardKeys.Plan"/>):
-/// the job's spec, the shard's units, and exactly the prepared items those units read, by recipe step (an op's
+/// the job's spec, its steps with their parsed parameters, the shard's units (typed plans), and exactly the prepared items those units read, by recipe step (an op's
 /// preparation may add facts to an item, e.g. its beat analysis, so the same id can differ between steps).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.ShardPlan")]
@@ -68,5 +68,6 @@ public sealed record ShardPlan(
     string JobId,
     int Shard,
     JobSpec Spec,
+    IReadOnlyList<TypedStep> Steps,
     IReadOnlyList<PlannedUnit> Units,
     IReadOnlyDictionary<int, IReadOnlyList<DatasetItem>> ItemsByStep);

@@ -184,7 +184,7 @@ internal sealed partial class JobShardGrain(
                 var unit = pending.Dequeue();
                 var op = operations.Get(unit.Op);
                 var context = new UnitContext(
-                    plan.JobId, plan.Spec, plan.Spec.Operations[unit.Step].ParametersJson, items[unit.Step], JobKeys.Output(plan.JobId, unit.Index));
+                    plan.JobId, plan.Spec, plan.Steps[unit.Step].Params, items[unit.Step], JobKeys.Output(plan.JobId, unit.Index));
                 inFlight.Add(compute.RunAsync(ct => op.RenderAsync(context, unit, ct), cancellationToken), unit);
             }
 
@@ -258,7 +258,7 @@ internal sealed partial class JobShardGrain(
     private JobOutput FailedOutput(PlannedUnit unit, Exception error)
     {
         LogUnitFailed(logger, error, Key.JobId, unit.Index);
-        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["plan"] = JsonNode.Parse(unit.PlanJson) };
+        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["plan"] = UnitPlanJson.Describe(unit.Plan) };
         return JobOutputs.Failed(unit.Index, unit.Op, provenance.ToJsonString(), error.Message);
     }
 

@@ -1,0 +1,57 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AudioMix.Web.Tests;
+
+/// <summary><c>GET /api/operations</c>: the registry's operations with their parameter schemas.</summary>
+public sealed class OperationsApiTests : IAsyncLifetime
+{
+    private readonly PlatformFactory _factory = new();
+
+    public ValueTask InitializeAsync()
+    {
+        _factory.StartServer();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        _factory.DeleteData();
+    }
+
+    [Fact]
+    public async Task Lists_every_operation_with_its_schema_and_defaults()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = _factory.CreateClient();
+        var ops = (await client.GetFromJsonAsync<JsonElement>("/api/operations", ct)).EnumerateArray().ToArray();
+
+        Assert.Equal(
+            ["beat_sync_mixup", "caption_mix", "mixup", "score", "segment_vocals", "separate"],
+            ops.Select(o => o.GetProperty("name").GetString()));
+        foreach (var op in ops)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(op.GetProperty("description").GetString()));
+            using var defaults = JsonDocument.Parse(op.GetProperty("defaultParametersJson").GetString()!);
+            Assert.Equal(JsonValueKind.Object, defaults.RootElement.ValueKind);
+            Assert.NotEmpty(op.GetProperty("parameters").EnumerateArray());
+        }
+
+        var alpha = ops.Single(o => o.GetProperty("name").GetString() == "mixup").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "alpha");
+        Assert.Equal("number", alpha.GetProperty("type").GetString());
+        Assert.Equal("0.4", alpha.GetProperty("defaultJson").GetString());
+        Assert.Equal(0.001, alpha.GetProperty("min").GetDouble());
+        Assert.Equal(1000, alpha.GetProperty("max").GetDouble());
+
+        var margin = ops.Single(o => o.GetProperty("name").GetString() == "separate").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "margin");
+        Assert.Equal("method", margin.GetProperty("appliesWhen").GetProperty("parameter").GetString());
+        Assert.Equal(["hpss"], margin.GetProperty("appliesWhen").GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+        var method = ops.Single(o => o.GetProperty("name").GetString() == "separate").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "method");
+        Assert.Equal("choice", method.GetProperty("type").GetString());
+        Assert.Contains("two-stage-hpss", method.GetProperty("choices").EnumerateArray().Select(v => v.GetString()));
+    }
+}
