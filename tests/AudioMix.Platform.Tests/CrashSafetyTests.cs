@@ -79,7 +79,9 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
             var checkpointed = int.Parse(resumed.Groups[1].Value, CultureInfo.InvariantCulture) +
                 System.Text.RegularExpressions.Regex.Matches(second.Log, @"Job \w+ shard \d+ resuming: (\d+)/\d+ units recorded")
                     .Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-            Assert.InRange(checkpointed, 1, completedAtKill);
+            // The status a client reads lags the shards' checkpoints by up to a report (~1 s), so more units than it
+            // showed may have been saved; but some were, and not all (the job was mid-way).
+            Assert.InRange(checkpointed, 1, UnitCount - 1);
             Mark($"host 2 resumed from the checkpoint with {checkpointed} units recorded ({completedAtKill - checkpointed} rendered but unrecorded at the kill, redone)");
             Assert.Equal(UnitCount, done.GetProperty("total").GetInt32());
             Assert.Equal(UnitCount, done.GetProperty("completed").GetInt32());
@@ -143,7 +145,10 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         Console.WriteLine("crash-safety timings:\n" + string.Join('\n', timings));
     }
 
-    private static string StripJobIds(string manifest, string jobId) => manifest.Replace(jobId, "JOB", StringComparison.Ordinal);
+    // The job id differs, and so may the silo that rendered a unit (provenance "silo"): the killed process's, the
+    // restarted one's. Everything else in the manifest must be equal.
+    private static string StripJobIds(string manifest, string jobId) =>
+        System.Text.RegularExpressions.Regex.Replace(manifest.Replace(jobId, "JOB", StringComparison.Ordinal), ",\"silo\":\"[^\"]*\"", string.Empty);
 
     private static object Recipe(string datasetId) => new
     {

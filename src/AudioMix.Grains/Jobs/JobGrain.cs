@@ -167,11 +167,17 @@ internal sealed partial class JobGrain(
     public Task<JobOutput?> EditCaptionAsync(int index, string caption) =>
         ChangeOutputAsync(index, shard => Shard(shard).EditCaptionAsync(index, caption));
 
-    public Task ResumeAsync()
+    public async Task ResumeAsync()
     {
-        // Activation already restarted the work (OnActivateAsync); this call exists to cause activation.
+        // Activation already restarted the work (OnActivateAsync); this call exists to cause activation. A finished job
+        // that the catalog still lists as unfinished missed its last catalog update: send it again.
+        if (state.State.Spec is not null && state.State.State.IsFinishedState())
+        {
+            await PublishAsync();
+            return;
+        }
+
         Continue();
-        return Task.CompletedTask;
     }
 
     public async Task<bool> ReportShardAsync(ShardReport report)
@@ -306,6 +312,12 @@ internal sealed partial class JobGrain(
             // Stopped on purpose: CancelAsync recorded Cancelled, or the activation is going away (silo shutdown) and the
             // saved state is where the next activation continues from.
             LogStopped(logger, JobId, state.State.State, ex.GetType().Name);
+        }
+        catch (Exception ex) when (ClusterFaults.IsTransient(ex))
+        {
+            // Part of the cluster is gone (the dataset's or the store's silo): not the job's fault. Its saved state is
+            // where it stands; the watchdog's next ResumeAsync (every few seconds) starts this work again.
+            LogInterrupted(logger, JobId, state.State.State, ex.GetType().Name, ex.Message);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -497,7 +509,19 @@ internal sealed partial class JobGrain(
     private Task WriteStateAsync() => _writes.WriteAsync();
 
     // The catalog hears of state changes only (created, running, finished), not of progress: the job answers for that.
-    private Task PublishAsync() => grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).UpsertAsync(Status());
+    // A catalog lost with its silo must not fail the job: the watchdog keeps calling ResumeAsync for a job the catalog
+    // still lists as unfinished, and ResumeAsync publishes a finished job's status again.
+    private async Task PublishAsync()
+    {
+        try
+        {
+            await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).UpsertAsync(Status());
+        }
+        catch (Exception ex) when (ClusterFaults.IsTransient(ex))
+        {
+            LogPublishDeferred(logger, JobId, ex.GetType().Name);
+        }
+    }
 
     private JobStatus Status()
     {
@@ -558,6 +582,12 @@ internal sealed partial class JobGrain(
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Job {JobId} resuming in state {State}: {Units} units in {Finished}/{Shards} finished shards")]
     private static partial void LogResuming(ILogger logger, string jobId, JobState state, int units, int finished, int shards);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Job {JobId} could not update the job catalog ({Type}); the watchdog retries")]
+    private static partial void LogPublishDeferred(ILogger logger, string jobId, string type);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Job {JobId} interrupted in state {State} ({Type}: {Message}); the watchdog resumes it")]
+    private static partial void LogInterrupted(ILogger logger, string jobId, JobState state, string type, string message);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} on {Silo} is dispatched again: {Reason}")]
     private static partial void LogShardLost(ILogger logger, string jobId, int shard, string silo, string reason);

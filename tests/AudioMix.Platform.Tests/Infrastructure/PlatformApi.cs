@@ -47,7 +47,18 @@ internal sealed class PlatformApi(HttpClient http)
         JsonElement status = default;
         while (clock.Elapsed < timeout)
         {
-            status = await JobAsync(jobId, ct);
+            using (var response = await http.GetAsync($"api/jobs/{jobId}", ct))
+            {
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+                {
+                    // A silo died and the cluster is healing: the API says so and the caller retries.
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                    continue;
+                }
+
+                status = await ReadAsync(response, ct);
+            }
+
             if (until(status))
             {
                 return status;

@@ -18,6 +18,7 @@ internal static partial class WebHostingExtensions
             .ValidateOnStart();
         builder.AddAudioMixPlatform();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Services.DatasetUploadService>();
 

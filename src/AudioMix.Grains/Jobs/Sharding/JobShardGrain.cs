@@ -126,7 +126,7 @@ internal sealed partial class JobShardGrain(
                 LogFinished(logger, jobId, shard, state.State.Outputs.Count, silo.Name);
             }
 
-            await job.ReportShardAsync(Report(finished: true));
+            await ReportFinishedAsync(job, cancellationToken);
 
             // Its outputs are saved and its part written: free the memory; a later page request re-activates it cheaply.
             DeactivateOnIdle();
@@ -141,6 +141,14 @@ internal sealed partial class JobShardGrain(
             // Another activation of this shard saved after this one loaded (a silo taken for dead that was not): this
             // copy is stale. Go away without reporting; the job's lease re-dispatches the shard, which reloads the state.
             LogStale(logger, ex, jobId, shard);
+            DeactivateOnIdle();
+        }
+        catch (Exception ex) when (ClusterFaults.IsTransient(ex))
+        {
+            // Part of the cluster is gone (storage or a grain this shard calls): not the shard's fault. Save what it has
+            // and go away; the job's lease re-dispatches it.
+            LogShardInterrupted(logger, jobId, shard, ex.GetType().Name, ex.Message);
+            await TryAsync(() => WriteStateAsync());
             DeactivateOnIdle();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -225,7 +233,7 @@ internal sealed partial class JobShardGrain(
                 sinceReport.Restart();
                 // A running shard receives no calls for long stretches; keep it from being collected as idle.
                 DelayDeactivation(TimeSpan.FromMinutes(5));
-                if (!await job.ReportShardAsync(Report(finished: false)))
+                if (!await TryReportAsync(job, Report(finished: false)))
                 {
                     // The job is cancelled or failed: stop taking units; those in flight finish and are recorded above.
                     await _work.CancelAsync();
@@ -236,6 +244,45 @@ internal sealed partial class JobShardGrain(
         if (dirty)
         {
             await WriteStateAsync();
+        }
+    }
+
+    /// <summary>
+    /// Reports progress; a report that does not arrive (the job's silo died and its grain is not yet re-activated) is
+    /// logged and skipped — the next one carries the same counts, and a lost job must never fail its shards.
+    /// </summary>
+    private async Task<bool> TryReportAsync(IJobShardSink job, ShardReport report)
+    {
+        try
+        {
+            return await job.ReportShardAsync(report);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            LogReportDeferred(logger, Key.JobId, Key.Shard, ex.GetType().Name, ex.Message);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The finished report is what moves the job on, so it is retried (about once a second, for up to two minutes) until
+    /// the job's grain answers; should it still not arrive, the job's lease re-dispatches the shard, which reports again.
+    /// </summary>
+    private async Task ReportFinishedAsync(IJobShardSink job, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                await job.ReportShardAsync(Report(finished: true));
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+            {
+                LogReportDeferred(logger, Key.JobId, Key.Shard, ex.GetType().Name, ex.Message);
+                DelayDeactivation(TimeSpan.FromMinutes(5));
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
         }
     }
 
@@ -288,6 +335,12 @@ internal sealed partial class JobShardGrain(
 
     [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "Job {JobId} shard {Shard} resuming: {Recorded}/{Units} units recorded, on {Silo}")]
     private static partial void LogResuming(ILogger logger, string jobId, int shard, int recorded, int units, string silo);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} could not report ({Type}: {Message}); it reports again")]
+    private static partial void LogReportDeferred(ILogger logger, string jobId, int shard, string type, string message);
+
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} interrupted ({Type}: {Message}); it is dispatched again")]
+    private static partial void LogShardInterrupted(ILogger logger, string jobId, int shard, string type, string message);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Error, Message = "Job {JobId} shard {Shard} failed")]
     private static partial void LogShardFailed(ILogger logger, Exception exception, string jobId, int shard);
