@@ -27,7 +27,7 @@ if (args.Length > 0 && args[0] == "scale")
 
 if (args.Length > 0 && args[0] == "cluster-scale")
 {
-    await ClusterScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var clusterUnits) ? clusterUnits : 3000);
+    await ClusterScaleBenchmarks.RunAsync(harness, args.Length > 1 && int.TryParse(args[1], out var clusterUnits) ? clusterUnits : 3000, args.Length > 2 ? args[2] : "mixup");
     return;
 }
 
