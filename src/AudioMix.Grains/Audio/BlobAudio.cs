@@ -6,7 +6,7 @@ using AudioMix.Storage;
 namespace AudioMix.Grains.Audio;
 
 /// <summary>Reads and writes audio held in blob storage (audio travels between grains as keys, never samples).</summary>
-public sealed class BlobAudio(IBlobStore store)
+public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
 {
     private static readonly byte[] Riff = "RIFF"u8.ToArray();
     private static readonly byte[] Rf64 = "RF64"u8.ToArray();
@@ -42,6 +42,28 @@ public sealed class BlobAudio(IBlobStore store)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Decodes a dataset item, from the silo's <see cref="DecodedAudioCache"/> when it holds it (the caller gets its own
+    /// copy either way).
+    /// </summary>
+    public async Task<AudioBuffer> ReadItemAsync(DatasetItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var key = items is null ? null : DecodedAudioCache.KeyOf(item);
+        if (key is not null && items!.TryGet(key) is { } cached)
+        {
+            return cached;
+        }
+
+        var audio = await ReadAsync(item.BlobKey, item.FileName, cancellationToken).ConfigureAwait(false);
+        if (key is not null)
+        {
+            items!.Add(key, audio);
+        }
+
+        return audio;
     }
 
     /// <summary>Inspects a blob: format, exact length, loudness and peak, streamed.</summary>

@@ -4,6 +4,7 @@ using AudioMix.Grains.Compute;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
+using AudioMix.Storage;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,15 @@ public static class GrainsHostingExtensions
         services.AddPlacementDirector<ChosenSiloPlacement, ChosenSiloPlacementDirector>();
         services.AddHostedService<JobWatchdog>();
         services.AddSingleton(_ => new ComputeLimiter());
-        services.AddSingleton<BlobAudio>();
+        // Decoded dataset items kept per silo (AudioMix:Compute:SourceCacheMegabytes, default 256; 0 turns it off).
+        var cacheMegabytes = silo.Configuration.GetValue("AudioMix:Compute:SourceCacheMegabytes", 256L);
+        if (cacheMegabytes is < 0 or > 1_048_576)
+        {
+            throw new ArgumentException($"AudioMix:Compute:SourceCacheMegabytes must be between 0 and 1048576 (got {cacheMegabytes}).");
+        }
+
+        services.AddSingleton(new DecodedAudioCache(cacheMegabytes * 1024 * 1024));
+        services.AddSingleton(sp => new BlobAudio(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<DecodedAudioCache>()));
         services.AddSingleton<IJobOperation, MixupOperation>();
         services.AddCaptionMix(silo.Configuration);
         services.AddSingleton<BeatAnalysisCache>();

@@ -25,9 +25,9 @@ public sealed class UnitRenderer(BlobAudio audio, UnitContext context, PlannedUn
     public DatasetItem Item(string id) =>
         context.Items.TryGetValue(id, out var item) ? item : throw new KeyNotFoundException($"Item {id} is no longer in the dataset.");
 
-    /// <summary>Reads an item's audio.</summary>
+    /// <summary>Reads an item's audio (through the silo's decoded-item cache; the buffer is the caller's own).</summary>
     public Task<AudioBuffer> ReadAsync(DatasetItem item, CancellationToken cancellationToken) =>
-        audio.ReadAsync(item.BlobKey, item.FileName, cancellationToken);
+        audio.ReadItemAsync(item, cancellationToken);
 
     /// <summary>Reads audio from any blob (e.g. another job's stem); <paramref name="fileName"/> tells its format.</summary>
     public Task<AudioBuffer> ReadBlobAsync(string key, string fileName, CancellationToken cancellationToken) =>
