@@ -108,7 +108,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
 
         // 3. A mixup job of five from the form (the dataset is preselected from the link).
         await page.GotoAsync($"/jobs?dataset={datasetId}");
-        var count = page.Locator("input[data-testid=job-count], [data-testid=job-count] input");
+        var count = page.Locator("input[data-testid=param-count], [data-testid=param-count] input");
         await count.FillAsync("5");
         await count.PressAsync("Tab");
         await page.GetByTestId("start-job").ClickAsync();

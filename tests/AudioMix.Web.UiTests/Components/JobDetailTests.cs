@@ -152,4 +152,16 @@ public sealed class JobDetailTests : IAsyncDisposable
 
         Assert.Contains("Job nope does not exist.", cut.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_failed_job_shows_its_error_above_everything_else()
+    {
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("job2", "ds1", JobState.Failed, 0, 0) with { Error = "The dataset has fewer than two items." });
+
+        var cut = _ctx.Render<JobDetail>(p => p.Add(x => x.Id, "job2"));
+
+        cut.WaitForAssertion(() => Assert.Contains("Failed: The dataset has fewer than two items.",
+            cut.Find("[data-testid=job-failure]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=job-progress]"));
+    }
 }

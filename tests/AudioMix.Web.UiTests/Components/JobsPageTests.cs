@@ -76,8 +76,45 @@ public sealed class JobsPageTests : IAsyncDisposable
         Assert.Equal(42, spec.Seed);
         var op = Assert.Single(spec.Operations);
         Assert.Equal("mixup", op.Op);
-        Assert.Equal("""{"alpha":0.4,"length":"anchor"}""", op.ParametersJson);
+        // Every field at its default: nothing is sent, so the op's own defaults apply.
+        Assert.Equal("{}", op.ParametersJson);
         Assert.Equal(new OutputSpec("pcm16", null), spec.Output);
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=jobs-table] tbody tr")));
+    }
+
+    [Fact]
+    public void A_failed_job_shows_its_error_and_no_bar_when_it_never_counted_units()
+    {
+        var error = "Job failed while planning: " + new string('x', 300) + " the end";
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("j-failed", "ds1", JobState.Failed, 0, 0) with { Error = error });
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("j-half", "ds1", JobState.Failed, 10, 5) with { Error = "Disk full." });
+
+        var cut = _ctx.Render<Jobs>(p => p.Add(x => x.PollInterval, TimeSpan.FromHours(1)));
+
+        var rows = cut.FindAll("[data-testid=jobs-table] tbody tr");
+        Assert.Empty(rows[0].QuerySelectorAll("[role=progressbar]"));
+        Assert.DoesNotContain("0 / 0 done", rows[0].TextContent, StringComparison.Ordinal);
+        var shown = rows[0].QuerySelector("[data-testid=job-error-text]")!;
+        Assert.Equal(error, shown.GetAttribute("title"));
+        Assert.Contains("Job failed while planning: xxx", shown.QuerySelector("summary")!.TextContent, StringComparison.Ordinal);
+        Assert.True(shown.QuerySelector("summary")!.TextContent.Trim().Length <= 120);
+
+        var bar = Assert.Single(rows[1].QuerySelectorAll("[role=progressbar]"));
+        Assert.Contains("mud-progress-linear-color-error", bar.ClassName ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("Disk full.", rows[1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_running_job_shows_its_stage_in_the_list()
+    {
+        _ctx.JobService.Jobs.Add(FakeJobService.Status("j-run", "ds1", JobState.Running, 0, 0) with
+        {
+            Progress = new JobProgress(JobStage.Preparing, "beat_sync_mixup", 120, 400),
+        });
+
+        var cut = _ctx.Render<Jobs>(p => p.Add(x => x.PollInterval, TimeSpan.FromHours(1)));
+
+        Assert.Equal("Preparing beat_sync_mixup: 120 / 400 items", cut.Find("[data-testid=jobs-table] [data-testid=job-stage]").TextContent.Trim());
+        Assert.Empty(ProgressValues(cut));
     }
 }

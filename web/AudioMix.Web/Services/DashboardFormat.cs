@@ -63,6 +63,14 @@ internal static class DashboardFormat
         };
     }
 
+    /// <summary>The progress bar's colour: error for a failed job, warning when units failed, else primary.</summary>
+    public static Color ProgressColor(JobStatus status) =>
+        status.State == JobState.Failed ? Color.Error : status.Failed > 0 ? Color.Warning : Color.Primary;
+
+    /// <summary>At most <paramref name="length"/> characters of <paramref name="text"/>, an ellipsis marking a cut.</summary>
+    public static string Truncate(string text, int length) =>
+        text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(0, length - 1)).TrimEnd(), "…");
+
     public static Color StateColor(JobState state) => state switch
     {
         JobState.Completed => Color.Success,
