@@ -183,19 +183,24 @@ public sealed class RemoteCommandTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal(string.Join('\n', manifestLines) + "\n", output);
     }
 
+    /// <summary>Starts a two-unit mixup job on a new two-tone dataset with <c>job run</c> (no wait); answers both ids.</summary>
+    private async Task<(string DatasetId, string JobId)> StartMixupAsync()
+    {
+        var datasetId = await DatasetWithTonesAsync(2);
+        var recipe = Path.Combine(_folder, $"{datasetId}.json");
+        await File.WriteAllTextAsync(recipe, $$$"""{"datasetId": "{{{datasetId}}}", "operations": [{"op": "mixup", "params": {"count": 2}}]}""", TestContext.Current.CancellationToken);
+        var (exit, output, error) = await RunAsync("job", "run", "--recipe", recipe, "--server", server.Url);
+        Assert.True(exit == 0, error);
+        return (datasetId, output.Trim());
+    }
+
     [Fact]
     public async Task Job_run_without_wait_prints_the_id_and_status_json_follows_it()
     {
-        var datasetId = await DatasetWithTonesAsync(2);
-        var recipe = Path.Combine(_folder, "r.json");
-        await File.WriteAllTextAsync(recipe, $$$"""{"datasetId": "{{{datasetId}}}", "operations": [{"op": "mixup", "params": {"count": 2}}]}""", TestContext.Current.CancellationToken);
-
-        var (exit, output, error) = await RunAsync("job", "run", "--recipe", recipe, "--server", server.Url);
-        Assert.True(exit == 0, error);
-        var jobId = output.Trim();
+        var (_, jobId) = await StartMixupAsync();
         Assert.Matches("^[0-9a-f]{12}$", jobId);
 
-        (exit, output, error) = await RunAsync("job", "status", jobId, "--json", "--server", server.Url);
+        var (exit, output, error) = await RunAsync("job", "status", jobId, "--json", "--server", server.Url);
         Assert.True(exit == 0, error);
         var status = JsonDocument.Parse(output).RootElement;
         Assert.Equal(jobId, status.GetProperty("jobId").GetString());
@@ -225,6 +230,30 @@ public sealed class RemoteCommandTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal(CliConsole.InputError, exit);
         Assert.StartsWith("error: not valid JSON:", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Job_delete_dataset_rename_and_delete_then_both_are_unknown()
+    {
+        var (datasetId, jobId) = await StartMixupAsync();
+
+        var (exit, output, error) = await RunAsync("job", "delete", jobId, "--server", server.Url);
+        Assert.True(exit == 0, error);
+        Assert.Equal($"job {jobId} deleted", output.Trim());
+        (exit, _, error) = await RunAsync("job", "status", jobId, "--server", server.Url);
+        Assert.Equal(CliConsole.ServerError, exit);
+        Assert.Equal($"error: server: 404 Not Found: Job {jobId} does not exist.", error.TrimEnd());
+
+        (exit, output, error) = await RunAsync("dataset", "rename", datasetId, "--name", "renamed", "--server", server.Url);
+        Assert.True(exit == 0, error);
+        Assert.Equal($"dataset {datasetId} is now \"renamed\"", output.Trim());
+
+        (exit, output, error) = await RunAsync("dataset", "delete", datasetId, "--server", server.Url);
+        Assert.True(exit == 0, error);
+        Assert.Equal($"dataset {datasetId} deleted", output.Trim());
+        (exit, _, error) = await RunAsync("dataset", "delete", datasetId, "--server", server.Url);
+        Assert.Equal(CliConsole.ServerError, exit);
+        Assert.Equal($"error: server: 404 Not Found: Dataset {datasetId} does not exist.", error.TrimEnd());
     }
 
     [Fact]

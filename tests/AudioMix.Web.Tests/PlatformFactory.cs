@@ -24,6 +24,14 @@ public sealed class PlatformFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>A host on Azure Blob storage (Azurite) in a fresh container named after <paramref name="containerPrefix"/>.</summary>
+    public static PlatformFactory OnAzureBlob(AudioMix.Storage.Tests.Infrastructure.AzuriteFixture azurite, string containerPrefix) => new(settings: new Dictionary<string, string?>
+    {
+        ["AudioMix:Storage:Provider"] = "AzureBlob",
+        ["AudioMix:Storage:ConnectionString"] = azurite.ConnectionString,
+        ["AudioMix:Storage:Container"] = AudioMix.Storage.Tests.Infrastructure.AzuriteFixture.NewContainerName(containerPrefix),
+    });
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("AudioMix:Storage:Provider", "FileSystem");

@@ -73,12 +73,7 @@ public sealed class AzureBlobRestScenarioTests(AzuriteFixture azurite) : IAsyncL
 
     public ValueTask InitializeAsync()
     {
-        _factory = new PlatformFactory(settings: new Dictionary<string, string?>
-        {
-            ["AudioMix:Storage:Provider"] = "AzureBlob",
-            ["AudioMix:Storage:ConnectionString"] = azurite.ConnectionString,
-            ["AudioMix:Storage:Container"] = AzuriteFixture.NewContainerName("rest"),
-        });
+        _factory = PlatformFactory.OnAzureBlob(azurite, "rest");
         _factory.StartServer();
         return ValueTask.CompletedTask;
     }

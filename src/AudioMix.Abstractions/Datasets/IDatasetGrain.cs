@@ -54,7 +54,40 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("GetAllItems")]
     [ReadOnly]
     Task<IReadOnlyList<DatasetItem>> GetAllItemsAsync();
+
+    /// <summary>Renames the dataset (a non-empty name, trimmed); null if it does not exist.</summary>
+    [Alias("Rename")]
+    Task<DatasetSummary?> RenameAsync(string name);
+
+    /// <summary>
+    /// Deletes the dataset unless unfinished jobs use it (then nothing changes and the outcome names them): its
+    /// item blobs (<c>datasets/{id}/</c>), its page and id-index grain state, its catalog entry and its own state.
+    /// Outputs of finished jobs are copies and stay. The dataset is marked as being deleted first (it then answers as
+    /// unknown), so a deletion cut short by a crash is completed by calling this again.
+    /// </summary>
+    [Alias("Delete")]
+    Task<DatasetDeletion> DeleteAsync();
 }
+
+/// <summary>How a dataset deletion ended.</summary>
+[GenerateSerializer]
+public enum DatasetDeletionOutcome
+{
+    /// <summary>Deleted.</summary>
+    Deleted,
+
+    /// <summary>No such dataset.</summary>
+    NotFound,
+
+    /// <summary>Refused: unfinished jobs use the dataset (<see cref="DatasetDeletion.BlockingJobs"/>).</summary>
+    InUse,
+}
+
+/// <summary>The outcome of <see cref="IDatasetGrain.DeleteAsync"/>.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="BlockingJobs">The unfinished jobs that use the dataset, when refused.</param>
+[GenerateSerializer, Immutable, Alias("AudioMix.DatasetDeletion")]
+public sealed record DatasetDeletion(DatasetDeletionOutcome Outcome, IReadOnlyList<string> BlockingJobs);
 
 /// <summary>The list of datasets (one grain, key <see cref="Key"/>).</summary>
 [Alias("AudioMix.IDatasetCatalogGrain")]
@@ -70,4 +103,8 @@ public interface IDatasetCatalogGrain : IGrainWithStringKey
     /// <summary>All datasets, newest first.</summary>
     [Alias("List")]
     Task<IReadOnlyList<DatasetSummary>> ListAsync();
+
+    /// <summary>Forgets a dataset (it is being deleted); nothing happens for one it does not list.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string datasetId);
 }

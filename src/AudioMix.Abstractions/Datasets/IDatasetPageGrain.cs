@@ -30,6 +30,10 @@ public interface IDatasetPageGrain : IGrainWithStringKey
     [Alias("GetById")]
     [ReadOnly]
     Task<IReadOnlyList<DatasetItem>> GetByIdAsync(int committed, IReadOnlyList<string> itemIds);
+
+    /// <summary>Deletes the page's stored state and deactivates it (the dataset is being deleted).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
 }
 
 /// <summary>What a page upsert did.</summary>
@@ -56,6 +60,10 @@ public interface IDatasetIdIndexGrain : IGrainWithStringKey
     /// <summary>Records (or moves) ids to pages.</summary>
     [Alias("Put")]
     Task PutAsync(IReadOnlyDictionary<string, int> pages);
+
+    /// <summary>Deletes the bucket's stored state and deactivates it (the dataset is being deleted).</summary>
+    [Alias("Clear")]
+    Task ClearAsync();
 }
 
 /// <summary>Grain keys of a dataset's pages and id-index buckets.</summary>

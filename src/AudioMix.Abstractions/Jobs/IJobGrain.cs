@@ -42,6 +42,15 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Restarts the background work of an unfinished job (called at silo start).</summary>
     [Alias("Resume")]
     Task ResumeAsync();
+
+    /// <summary>
+    /// Deletes the job: cancels it if unfinished (and waits for it to stop), then removes every blob under
+    /// <c>jobs/{id}/</c>, its shards' and its own grain state and its catalog entry. The job is marked as being deleted
+    /// first (it then answers as unknown), so a deletion cut short by a crash is completed by calling this again.
+    /// False for an unknown job.
+    /// </summary>
+    [Alias("Delete")]
+    Task<bool> DeleteAsync();
 }
 
 /// <summary>The list of jobs (one grain, key <see cref="Key"/>); also how unfinished jobs are found after a restart.</summary>
@@ -62,4 +71,8 @@ public interface IJobCatalogGrain : IGrainWithStringKey
     /// <summary>Ids of jobs that have not finished.</summary>
     [Alias("ListUnfinished")]
     Task<IReadOnlyList<string>> ListUnfinishedAsync();
+
+    /// <summary>Forgets a job (it is being deleted); nothing happens for one it does not list.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string jobId);
 }

@@ -75,6 +75,12 @@ public sealed record JobStatus(
     string? ManifestKey,
     JobProgress? Progress = null)
 {
+    /// <summary>
+    /// The job's id, under the name every resource answers its own id with (<c>id</c>, as datasets do);
+    /// <see cref="JobId"/> carries the same value for clients written before.
+    /// </summary>
+    public string Id => JobId;
+
     /// <summary>True once the job can change no more.</summary>
     public bool IsFinished => State is JobState.Completed or JobState.Failed or JobState.Cancelled;
 }

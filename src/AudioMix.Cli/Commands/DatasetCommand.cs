@@ -5,14 +5,47 @@ using AudioMix.Cli.Remote;
 
 namespace AudioMix.Cli.Commands;
 
-/// <summary><c>audiomix dataset create|upload</c>: datasets on an AudioMix server.</summary>
+/// <summary><c>audiomix dataset create|upload|rename|delete</c>: datasets on an AudioMix server.</summary>
 internal static class DatasetCommand
 {
     public static Command Create(CliConsole console) => new("dataset", "Create datasets and upload audio to an AudioMix server.")
     {
         CreateCommand(console),
         UploadCommand(console),
+        RenameCommand(console),
+        DeleteCommand(console),
     };
+
+    private static Command RenameCommand(CliConsole console)
+    {
+        var id = new Argument<string>("id") { Description = "Dataset id." };
+        var name = new Option<string>("--name") { Description = "The new name.", Required = true };
+        var server = ServerOption.Create();
+        var command = new Command("rename", "Rename a dataset.") { id, name, server };
+        command.SetAction((parse, ct) => console.RunAsync(async () =>
+        {
+            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            var dataset = await client.RenameDatasetAsync(parse.GetValue(id)!, parse.GetValue(name)!, ct);
+            console.Out.WriteLine($"dataset {dataset.GetProperty("id").GetString()} is now \"{dataset.GetProperty("name").GetString()}\"");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command DeleteCommand(CliConsole console)
+    {
+        var id = new Argument<string>("id") { Description = "Dataset id." };
+        var server = ServerOption.Create();
+        var command = new Command("delete", "Delete a dataset and its audio (refused while unfinished jobs use it; finished jobs keep their outputs).") { id, server };
+        command.SetAction((parse, ct) => console.RunAsync(async () =>
+        {
+            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            await client.DeleteAsync("datasets", parse.GetValue(id)!, ct);
+            console.Out.WriteLine($"dataset {parse.GetValue(id)} deleted");
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command CreateCommand(CliConsole console)
     {

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace AudioMix.Cli.Commands;
 
-/// <summary><c>audiomix job run|status|manifest</c>: augmentation jobs on an AudioMix server.</summary>
+/// <summary><c>audiomix job run|status|manifest|delete</c>: augmentation jobs on an AudioMix server.</summary>
 internal static class JobCommand
 {
     /// <summary>How often <c>--wait</c> asks the server for progress.</summary>
@@ -17,7 +17,23 @@ internal static class JobCommand
         RunCommand(console),
         StatusCommand(console),
         ManifestCommand(console),
+        DeleteCommand(console),
     };
+
+    private static Command DeleteCommand(CliConsole console)
+    {
+        var id = new Argument<string>("id") { Description = "Job id." };
+        var server = ServerOption.Create();
+        var command = new Command("delete", "Delete a job: cancels it if it is still running, then removes its outputs and manifest.") { id, server };
+        command.SetAction((parse, ct) => console.RunAsync(async () =>
+        {
+            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            await client.DeleteAsync("jobs", parse.GetValue(id)!, ct);
+            console.Out.WriteLine($"job {parse.GetValue(id)} deleted");
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command RunCommand(CliConsole console)
     {
@@ -41,7 +57,7 @@ internal static class JobCommand
 
             using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
             var status = await client.StartJobAsync(text, ct);
-            var jobId = status.GetProperty("jobId").GetString()!;
+            var jobId = status.GetProperty("id").GetString()!;
             if (!parse.GetValue(wait))
             {
                 console.Out.WriteLine(parse.GetValue(json) ? status.GetRawText() : jobId);
@@ -145,7 +161,7 @@ internal static class JobCommand
     internal static string Describe(JsonElement status)
     {
         var p = Status(status);
-        var text = string.Create(CultureInfo.InvariantCulture, $"job {status.GetProperty("jobId").GetString()}: {p.State}, {p.Completed}/{p.Total} units done");
+        var text = string.Create(CultureInfo.InvariantCulture, $"job {status.GetProperty("id").GetString()}: {p.State}, {p.Completed}/{p.Total} units done");
         if (p.Failed > 0)
         {
             text += string.Create(CultureInfo.InvariantCulture, $", {p.Failed} failed");

@@ -81,6 +81,17 @@ internal sealed class AudioMixClient : IDisposable
 
     public Task<JsonElement> StartJobAsync(string recipeJson, CancellationToken ct) => SendJsonAsync(HttpMethod.Post, "api/jobs", recipeJson, ct);
 
+    /// <summary><c>PATCH /api/datasets/{id}</c>: renames a dataset; answers its summary.</summary>
+    public Task<JsonElement> RenameDatasetAsync(string datasetId, string name, CancellationToken ct) =>
+        SendJsonAsync(HttpMethod.Patch, $"api/datasets/{Uri.EscapeDataString(datasetId)}", JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name }), ct);
+
+    /// <summary><c>DELETE /api/datasets/{id}</c> or <c>DELETE /api/jobs/{id}</c> (<paramref name="collection"/> is datasets or jobs).</summary>
+    public async Task DeleteAsync(string collection, string id, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/{collection}/{Uri.EscapeDataString(id)}"), ct);
+        EnsureSuccess(response, await response.Content.ReadAsStringAsync(ct));
+    }
+
     public Task<JsonElement> JobAsync(string jobId, CancellationToken ct) => SendJsonAsync(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(jobId)}", null, ct);
 
     /// <summary>Copies the job's manifest (JSON lines) into <paramref name="destination"/>.</summary>

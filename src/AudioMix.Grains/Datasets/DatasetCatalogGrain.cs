@@ -20,4 +20,12 @@ internal sealed class DatasetCatalogGrain(
     public Task<IReadOnlyList<DatasetSummary>> ListAsync() =>
         Task.FromResult<IReadOnlyList<DatasetSummary>>(
             state.State.Datasets.Values.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id, StringComparer.Ordinal).ToArray());
+
+    public async Task RemoveAsync(string datasetId)
+    {
+        if (state.State.Datasets.Remove(datasetId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using AudioMix.Storage;
 
 namespace AudioMix.Grains.Datasets;
 
@@ -32,6 +33,7 @@ namespace AudioMix.Grains.Datasets;
 internal sealed partial class DatasetGrain(
     [PersistentState("dataset", StorageNames.GrainState)] IPersistentState<DatasetState> state,
     IGrainFactory grains,
+    IBlobStore store,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain
 {
     /// <summary>Id-index buckets per dataset; only ids the dataset did not mint are indexed.</summary>
@@ -41,6 +43,12 @@ internal sealed partial class DatasetGrain(
     private const int PageSize = IDatasetPageGrain.Capacity;
 
     private string DatasetId => this.GetPrimaryKeyString();
+
+    /// <summary>Created and not being deleted: what every call but <see cref="DeleteAsync"/> treats as "the dataset exists".</summary>
+    private bool Exists => state.State.Name is not null && !state.State.Deleting;
+
+    /// <summary>Where uploads store the dataset's audio (<c>datasets/{id}/items/…</c>, see the web upload service).</summary>
+    private string BlobFolder => $"datasets/{DatasetId}/";
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -86,7 +94,59 @@ internal sealed partial class DatasetGrain(
         return summary;
     }
 
-    public Task<DatasetSummary?> GetAsync() => Task.FromResult(state.State.Name is null ? null : Summary());
+    public Task<DatasetSummary?> GetAsync() => Task.FromResult(Exists ? Summary() : null);
+
+    public async Task<DatasetSummary?> RenameAsync(string name)
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A dataset needs a name.", nameof(name));
+        }
+
+        state.State.Name = name.Trim();
+        await state.WriteStateAsync();
+        var summary = Summary();
+        await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).UpsertAsync(summary);
+        return summary;
+    }
+
+    public async Task<DatasetDeletion> DeleteAsync()
+    {
+        if (state.State.Name is null)
+        {
+            return new DatasetDeletion(DatasetDeletionOutcome.NotFound, []);
+        }
+
+        if (!state.State.Deleting)
+        {
+            // Refused while unfinished jobs use it: they read its items (planning) and its audio (rendering). This grain
+            // handles one call at a time, so no job can read it as existing between this check and the mark below.
+            var jobs = await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync();
+            var blocking = jobs.Where(j => j.DatasetId == DatasetId && !j.IsFinished).Select(j => j.JobId).ToArray();
+            if (blocking.Length > 0)
+            {
+                return new DatasetDeletion(DatasetDeletionOutcome.InUse, blocking);
+            }
+
+            state.State.Deleting = true;
+            await state.WriteStateAsync();
+        }
+
+        await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).RemoveAsync(DatasetId);
+        var blobs = await store.DeletePrefixAsync(BlobFolder);
+        var pages = state.State.PageCounts.Count;
+        await Parallel.ForAsync(0, pages, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (page, _) => await Page(page).ClearAsync());
+        await Task.WhenAll(Enumerable.Range(0, IdBuckets).Select(b => IdBucket(b).ClearAsync()));
+        LogDeleted(logger, DatasetId, blobs, pages);
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+        return new DatasetDeletion(DatasetDeletionOutcome.Deleted, []);
+    }
 
     public async Task<IReadOnlyList<string>> NewItemIdsAsync(int count)
     {
@@ -163,7 +223,7 @@ internal sealed partial class DatasetGrain(
     }
 
     public async Task<DatasetItem?> GetItemAsync(string itemId) =>
-        state.State.Name is null ? null : (await FindAsync([itemId])).GetValueOrDefault(itemId);
+        !Exists ? null : (await FindAsync([itemId])).GetValueOrDefault(itemId);
 
     public async Task<IReadOnlyList<DatasetItem>> GetItemsByIdAsync(IReadOnlyList<string> itemIds)
     {
@@ -443,7 +503,7 @@ internal sealed partial class DatasetGrain(
 
     private void EnsureExists()
     {
-        if (state.State.Name is null)
+        if (!Exists)
         {
             throw new KeyNotFoundException($"Dataset {DatasetId} does not exist.");
         }
@@ -456,6 +516,9 @@ internal sealed partial class DatasetGrain(
         ItemCount(),
         state.State.TotalDuration,
         state.State.CreatedAt);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Dataset {DatasetId} deleted: {Blobs} blobs, {Pages} pages")]
+    private static partial void LogDeleted(ILogger logger, string datasetId, int blobs, int pages);
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Moving the {Count} items of dataset {DatasetId} from its old single state into pages")]
     private static partial void LogMigrating(ILogger logger, string datasetId, int count);

@@ -38,4 +38,10 @@ internal sealed class DatasetIdIndexGrain(
 
         await state.WriteStateAsync();
     }
+
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }

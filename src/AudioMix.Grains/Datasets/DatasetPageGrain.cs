@@ -82,6 +82,13 @@ internal sealed class DatasetPageGrain(
         return Task.FromResult<IReadOnlyList<DatasetItem>>(found);
     }
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        _positions = null;
+        DeactivateOnIdle();
+    }
+
     private Dictionary<string, int> Positions()
     {
         if (_positions is null)

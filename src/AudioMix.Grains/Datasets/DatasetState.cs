@@ -36,4 +36,10 @@ public sealed class DatasetState
     /// Until then a minted id missing from its page is known to be absent without asking the index.
     /// </summary>
     [Id(7)] public bool MintedIdsIndexed { get; set; }
+
+    /// <summary>
+    /// The dataset is being deleted (set once no unfinished job uses it, before anything is removed): it answers as
+    /// unknown, and a deletion cut short is finished by the next <see cref="IDatasetGrain.DeleteAsync"/>.
+    /// </summary>
+    [Id(8)] public bool Deleting { get; set; }
 }

@@ -31,7 +31,8 @@ public static class GrainsHostingExtensions
 
         TorchRuntime.LimitIntraOpThreads(torchThreads);
         NativeHeap.KeepLargeBuffers();
-        silo.AddBlobGrainStorage(StorageNames.GrainState);
+        // Deleting a dataset or a job clears its grains' state: that must remove the state blobs, not leave empty ones.
+        silo.AddBlobGrainStorage(StorageNames.GrainState, o => o.DeleteStateOnClear = true);
         silo.AddStartupTask<ResumeJobsStartupTask>();
         var services = silo.Services;
         services.AddOptions<JobEngineOptions>()

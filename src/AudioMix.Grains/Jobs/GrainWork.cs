@@ -59,12 +59,17 @@ internal sealed class StateWriter<T>(IPersistentState<T> state) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task WriteAsync()
+    public Task WriteAsync() => InTurnAsync(() => state.WriteStateAsync(CancellationToken.None));
+
+    /// <summary>Deletes the stored state (after any write in progress), leaving the activation with a fresh, empty state.</summary>
+    public Task ClearAsync() => InTurnAsync(() => state.ClearStateAsync(CancellationToken.None));
+
+    private async Task InTurnAsync(Func<Task> storage)
     {
         await _gate.WaitAsync();
         try
         {
-            await state.WriteStateAsync(CancellationToken.None);
+            await storage();
         }
         finally
         {

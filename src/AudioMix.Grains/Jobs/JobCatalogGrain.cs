@@ -24,4 +24,12 @@ internal sealed class JobCatalogGrain(
     public Task<IReadOnlyList<string>> ListUnfinishedAsync() =>
         Task.FromResult<IReadOnlyList<string>>(
             state.State.Jobs.Values.Where(j => !j.IsFinished).Select(j => j.JobId).Order(StringComparer.Ordinal).ToArray());
+
+    public async Task RemoveAsync(string jobId)
+    {
+        if (state.State.Jobs.Remove(jobId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
 }

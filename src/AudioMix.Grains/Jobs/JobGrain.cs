@@ -45,11 +45,14 @@ internal sealed partial class JobGrain(
 
     private string JobId => this.GetPrimaryKeyString();
 
+    /// <summary>Created and not being deleted: what every call but <see cref="DeleteAsync"/> treats as "the job exists".</summary>
+    private bool Exists => state.State.Spec is not null && !state.State.Deleting;
+
     private JobEngineOptions Options => options.Value;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Spec is not null && !state.State.State.IsFinishedState())
+        if (Exists && !state.State.State.IsFinishedState())
         {
             var finished = state.State.Shards.Where(s => s.Finished).ToArray();
             LogResuming(logger, JobId, state.State.State, finished.Sum(s => s.Recorded), finished.Length, state.State.Shards.Count);
@@ -101,11 +104,11 @@ internal sealed partial class JobGrain(
         return Status();
     }
 
-    public Task<JobStatus?> GetStatusAsync() => Task.FromResult(state.State.Spec is null ? null : Status());
+    public Task<JobStatus?> GetStatusAsync() => Task.FromResult(Exists ? Status() : null);
 
     public async Task<JobStatus?> CancelAsync()
     {
-        if (state.State.Spec is null)
+        if (!Exists)
         {
             return null;
         }
@@ -136,6 +139,11 @@ internal sealed partial class JobGrain(
 
     public async Task<OutputPage> GetOutputsAsync(int offset, int limit)
     {
+        if (!Exists)
+        {
+            return new OutputPage([], Math.Max(0, offset), 0);
+        }
+
         offset = Math.Max(0, offset);
         limit = Math.Clamp(limit, 1, 1000);
         var counts = RecordedPerShard();
@@ -159,7 +167,7 @@ internal sealed partial class JobGrain(
     }
 
     public async Task<JobOutput?> GetOutputAsync(int index) =>
-        ShardOf(index) is { } shard ? await Shard(shard).GetOutputAsync(index) : null;
+        Exists && ShardOf(index) is { } shard ? await Shard(shard).GetOutputAsync(index) : null;
 
     public Task<JobOutput?> ReviewAsync(int index, ReviewState review) =>
         ChangeOutputAsync(index, shard => Shard(shard).ReviewAsync(index, review));
@@ -171,6 +179,11 @@ internal sealed partial class JobGrain(
     {
         // Activation already restarted the work (OnActivateAsync); this call exists to cause activation. A finished job
         // that the catalog still lists as unfinished missed its last catalog update: send it again.
+        if (state.State.Deleting)
+        {
+            return;
+        }
+
         if (state.State.Spec is not null && state.State.State.IsFinishedState())
         {
             await PublishAsync();
@@ -184,7 +197,7 @@ internal sealed partial class JobGrain(
     {
         ArgumentNullException.ThrowIfNull(report);
         var s = state.State;
-        if (s.State != JobState.Running || report.Shard < 0 || report.Shard >= s.Shards.Count)
+        if (s.Deleting || s.State != JobState.Running || report.Shard < 0 || report.Shard >= s.Shards.Count)
         {
             // A finished job lets a late finished report through quietly; anything else is told to stop.
             return s.State == JobState.Completed && report.Finished;
@@ -225,9 +238,42 @@ internal sealed partial class JobGrain(
         return true;
     }
 
+    public async Task<bool> DeleteAsync()
+    {
+        var s = state.State;
+        if (s.Spec is null)
+        {
+            return false;
+        }
+
+        if (!s.Deleting)
+        {
+            // Cancelled first, so nothing renders or plans while its blobs go; then marked, so that from here on the job
+            // answers as unknown and a crash part-way leaves a state the next DeleteAsync finishes from.
+            await CancelAsync();
+            s.Deleting = true;
+            await WriteStateAsync();
+        }
+
+        StopTimer();
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await _work.StopAsync(wait.Token);
+        }
+
+        _running.Clear();
+        await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).RemoveAsync(JobId);
+        await Parallel.ForAsync(0, s.Shards.Count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (shard, _) => await Shard(shard).DeleteAsync());
+        var blobs = await store.DeletePrefixAsync(JobKeys.Folder(JobId));
+        LogDeleted(logger, JobId, blobs, s.Shards.Count);
+        await _writes.ClearAsync();
+        DeactivateOnIdle();
+        return true;
+    }
+
     private async Task<JobOutput?> ChangeOutputAsync(int index, Func<int, Task<JobOutput?>> change)
     {
-        if (ShardOf(index) is not { } shard || await change(shard) is not { } output)
+        if (!Exists || ShardOf(index) is not { } shard || await change(shard) is not { } output)
         {
             return null;
         }
@@ -513,6 +559,12 @@ internal sealed partial class JobGrain(
     // still lists as unfinished, and ResumeAsync publishes a finished job's status again.
     private async Task PublishAsync()
     {
+        if (state.State.Deleting)
+        {
+            // Removed from the catalog: a late update must not list it again.
+            return;
+        }
+
         try
         {
             await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).UpsertAsync(Status());
@@ -588,6 +640,9 @@ internal sealed partial class JobGrain(
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Job {JobId} interrupted in state {State} ({Type}: {Message}); the watchdog resumes it")]
     private static partial void LogInterrupted(ILogger logger, string jobId, JobState state, string type, string message);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Job {JobId} deleted: {Blobs} blobs, {Shards} shards")]
+    private static partial void LogDeleted(ILogger logger, string jobId, int blobs, int shards);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Job {JobId} shard {Shard} on {Silo} is dispatched again: {Reason}")]
     private static partial void LogShardLost(ILogger logger, string jobId, int shard, string silo, string reason);

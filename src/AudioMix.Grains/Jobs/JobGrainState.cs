@@ -36,6 +36,12 @@ public sealed class JobGrainState
     /// Null in jobs saved before parameters were typed: those parse their spec again when they resume.
     /// </summary>
     [Id(12)] public Operations.TypedStep[]? Steps { get; set; }
+
+    /// <summary>
+    /// The job is being deleted (set, after cancelling it, before anything is removed): it answers as unknown, and a
+    /// deletion cut short is finished by the next <see cref="IJobGrain.DeleteAsync"/>.
+    /// </summary>
+    [Id(13)] public bool Deleting { get; set; }
 }
 
 /// <summary>What the job knows of one shard.</summary>

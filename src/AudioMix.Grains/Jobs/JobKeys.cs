@@ -34,5 +34,8 @@ public static class JobKeys
 
     public static string OutputsPrefix(string jobId) => $"jobs/{jobId}/outputs/";
 
+    /// <summary>Every blob of a job lives under this prefix (outputs, assets, shard plans and manifest parts, manifest).</summary>
+    public static string Folder(string jobId) => $"jobs/{jobId}/";
+
     public static string Manifest(string jobId) => $"jobs/{jobId}/manifest.jsonl";
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AudioMix.Web.Apis;
 
-/// <summary><c>/api/datasets</c>: create and list datasets, upload audio, page items, stream an item's audio.</summary>
+/// <summary><c>/api/datasets</c>: create, list, rename and delete datasets, upload audio, page items, stream an item's audio.</summary>
 internal static class DatasetsApi
 {
     public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder routes)
@@ -17,6 +17,8 @@ internal static class DatasetsApi
         api.MapPost("/", CreateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
+        api.MapPatch("/{id}", RenameAsync);
+        api.MapDelete("/{id}", DeleteAsync);
         api.MapPost("/{id}/items", UploadAsync).DisableAntiforgery();
         api.MapGet("/{id}/items", ItemsAsync);
         api.MapGet("/{id}/items/{itemId}", ItemAsync);
@@ -27,6 +29,9 @@ internal static class DatasetsApi
     /// <summary>Body of <c>POST /api/datasets</c>.</summary>
     internal sealed record CreateDatasetRequest(string? Name, string? Kind);
 
+    /// <summary>Body of <c>PATCH /api/datasets/{id}</c>.</summary>
+    internal sealed record UpdateDatasetRequest(string? Name);
+
     /// <summary>Answer of an upload.</summary>
     internal sealed record UploadResponse(DatasetSummary Dataset, IReadOnlyList<DatasetItem> Accepted, IReadOnlyList<UploadRejection> Rejected);
 
@@ -34,7 +39,7 @@ internal static class DatasetsApi
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
-            return TypedResults.Problem("A dataset needs a non-empty \"name\".", statusCode: StatusCodes.Status400BadRequest);
+            return MissingName();
         }
 
         if (!Enum.TryParse<DatasetKind>(request.Kind ?? "sound", ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(request.Kind, out _))
@@ -52,6 +57,36 @@ internal static class DatasetsApi
 
     internal static async Task<Results<Ok<DatasetSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IDatasetGrain>(id).GetAsync() is { } summary ? TypedResults.Ok(summary) : NotFound(id);
+
+    /// <summary>Renames a dataset (<c>{"name": "..."}</c>, validated as on create).</summary>
+    internal static async Task<Results<Ok<DatasetSummary>, ProblemHttpResult>> RenameAsync(string id, UpdateDatasetRequest request, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            return MissingName();
+        }
+
+        return await grains.GetGrain<IDatasetGrain>(id).RenameAsync(request.Name) is { } summary ? TypedResults.Ok(summary) : NotFound(id);
+    }
+
+    /// <summary>
+    /// Deletes a dataset: its item blobs and stored pages. Refused (409, naming the jobs) while unfinished jobs use it;
+    /// outputs of finished jobs stay. Cached analyses (content-addressed, shared across datasets) stay.
+    /// </summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
+    {
+        var deletion = await grains.GetGrain<IDatasetGrain>(id).DeleteAsync();
+        return deletion.Outcome switch
+        {
+            DatasetDeletionOutcome.Deleted => TypedResults.NoContent(),
+            DatasetDeletionOutcome.InUse => TypedResults.Problem(
+                $"Dataset {id} is used by unfinished jobs ({string.Join(", ", deletion.BlockingJobs)}); cancel them or wait for them to finish, then delete it.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The dataset is in use",
+                extensions: new Dictionary<string, object?> { ["jobs"] = deletion.BlockingJobs }),
+            _ => NotFound(id),
+        };
+    }
 
     internal static async Task<Results<Ok<UploadResponse>, ProblemHttpResult>> UploadAsync(
         string id, HttpRequest request, DatasetUploadService uploads, IGrainFactory grains, IOptions<AudioMixWebOptions> options, CancellationToken cancellationToken)
@@ -115,6 +150,9 @@ internal static class DatasetsApi
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"Dataset {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult MissingName() =>
+        TypedResults.Problem("A dataset needs a non-empty \"name\".", statusCode: StatusCodes.Status400BadRequest);
 }
 
 /// <summary>Serves blobs over HTTP with range and ETag support.</summary>

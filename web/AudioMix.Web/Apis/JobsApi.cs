@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AudioMix.Web.Apis;
 
-/// <summary><c>/api/jobs</c>: start, watch and cancel augmentation jobs; download manifests and outputs.</summary>
+/// <summary><c>/api/jobs</c>: start, watch, cancel and delete augmentation jobs; download manifests and outputs.</summary>
 internal static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
@@ -17,6 +17,7 @@ internal static class JobsApi
         api.MapPost("/", CreateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
+        api.MapDelete("/{id}", DeleteAsync);
         api.MapPost("/{id}/cancel", CancelAsync);
         api.MapGet("/{id}/manifest", ManifestAsync);
         api.MapGet("/{id}/outputs", OutputsAsync);
@@ -100,6 +101,10 @@ internal static class JobsApi
 
     internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> CancelAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IJobGrain>(id).CancelAsync() is { } status ? TypedResults.Ok(status) : NotFound(id);
+
+    /// <summary>Cancels the job if unfinished (waiting for it to stop), then deletes its outputs, manifest and state.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IJobGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ManifestAsync(string id, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
     {

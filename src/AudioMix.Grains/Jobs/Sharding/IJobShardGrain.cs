@@ -33,6 +33,10 @@ public interface IJobShardGrain : IGrainWithStringKey
     /// <inheritdoc cref="ReviewAsync"/>
     [Alias("EditCaption")]
     Task<JobOutput?> EditCaptionAsync(int index, string caption);
+
+    /// <summary>Stops rendering, deletes the shard's stored state and deactivates (its job is being deleted).</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
 }
 
 /// <summary>The job side of the shard protocol: shards report progress to their job grain (same key as the job).</summary>

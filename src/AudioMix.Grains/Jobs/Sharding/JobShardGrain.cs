@@ -49,6 +49,9 @@ internal sealed partial class JobShardGrain(
     private readonly BackgroundWork _work = new();
     private int[]? _ordered;
 
+    // Set when the job is being deleted: the loop may still be unwinding, and must not write the state back.
+    private bool _deleted;
+
     private (string JobId, int Shard) Key => ShardKeys.Parse(this.GetPrimaryKeyString());
 
     public Task RunAsync()
@@ -61,6 +64,15 @@ internal sealed partial class JobShardGrain(
     {
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _work.StopAsync(wait.Token);
+    }
+
+    public async Task DeleteAsync()
+    {
+        _deleted = true;
+        await CancelAsync();
+        await _writes.ClearAsync();
+        _ordered = null;
+        DeactivateOnIdle();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -316,7 +328,7 @@ internal sealed partial class JobShardGrain(
         await store.WriteAsync(ShardKeys.Manifest(jobId, shard), content, new BlobWriteOptions { ContentType = "application/jsonl" }, cancellationToken);
     }
 
-    private Task WriteStateAsync() => _writes.WriteAsync();
+    private Task WriteStateAsync() => _deleted ? Task.CompletedTask : _writes.WriteAsync();
 
     private async Task TryAsync(Func<Task> action)
     {
