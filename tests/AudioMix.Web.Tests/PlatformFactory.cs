@@ -9,7 +9,7 @@ namespace AudioMix.Web.Tests;
 /// The real web host (with its co-hosted silo) on a loopback Kestrel port, over a fresh data
 /// directory and free silo ports, so test hosts never collide with each other or a running AudioMix.
 /// </summary>
-public sealed class PlatformFactory : WebApplicationFactory<Program>
+public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
@@ -23,14 +23,6 @@ public sealed class PlatformFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
-
-    /// <summary>A host on Azure Blob storage (Azurite) in a fresh container named after <paramref name="containerPrefix"/>.</summary>
-    public static PlatformFactory OnAzureBlob(AudioMix.Storage.Tests.Infrastructure.AzuriteFixture azurite, string containerPrefix) => new(settings: new Dictionary<string, string?>
-    {
-        ["AudioMix:Storage:Provider"] = "AzureBlob",
-        ["AudioMix:Storage:ConnectionString"] = azurite.ConnectionString,
-        ["AudioMix:Storage:Container"] = AudioMix.Storage.Tests.Infrastructure.AzuriteFixture.NewContainerName(containerPrefix),
-    });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
