@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
 
 namespace AudioMix.Benchmarks;
 
@@ -93,32 +95,14 @@ internal static partial class ClusterScaleBenchmarks
         }
     }
 
+    // Two seconds of 44.1 kHz stereo, through the project's own WAV writer.
     private static byte[] Wav(int seed)
     {
-        const int Rate = 44100;
-        var random = new Random(seed);
-        var frames = Rate * 2;
+        var tone = JobScaleBenchmarks.Tone(110 + 20 * seed, 44100, 2.0, seed);
         using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.ASCII, leaveOpen: true))
+        using (var writer = new WavWriter(memory, 44100, 2, WavSampleFormat.Pcm16, leaveOpen: true))
         {
-            writer.Write("RIFF"u8);
-            writer.Write(36 + frames * 4);
-            writer.Write("WAVEfmt "u8);
-            writer.Write(16);
-            writer.Write((short)1);
-            writer.Write((short)2);
-            writer.Write(Rate);
-            writer.Write(Rate * 4);
-            writer.Write((short)4);
-            writer.Write((short)16);
-            writer.Write("data"u8);
-            writer.Write(frames * 4);
-            for (var i = 0; i < frames; i++)
-            {
-                var v = (short)(8000 * Math.Sin(2 * Math.PI * (110 + 20 * seed) * i / Rate) + random.Next(-200, 200));
-                writer.Write(v);
-                writer.Write(v);
-            }
+            writer.Write(new AudioBuffer(44100, [tone.Channels[0], tone.Channels[0].ToArray()]));
         }
 
         return memory.ToArray();

@@ -131,7 +131,8 @@ internal static class JobScaleBenchmarks
         return times.Order().ElementAt(times.Count / 2);
     }
 
-    private static AudioBuffer Tone(double frequency, int rate, double seconds, int seed)
+    /// <summary>A mono sine plus seeded noise (every clip's bytes differ).</summary>
+    internal static AudioBuffer Tone(double frequency, int rate, double seconds, int seed)
     {
         var random = new Random(seed);
         var samples = new float[(int)(rate * seconds)];

@@ -53,12 +53,14 @@ public sealed record PlannedUnit(int Index, int Step, string Op, UnitPlan Plan)
 /// <param name="Params">This op's parsed parameters.</param>
 /// <param name="Items">The items the shard was given for this step, by id.</param>
 /// <param name="OutputKey">Where the unit's audio goes; a function of (job, unit) so a re-run overwrites.</param>
+/// <param name="Silo">The name of the silo rendering the unit (recorded in provenance), when rendered by a shard.</param>
 public sealed record UnitContext(
     string JobId,
     JobSpec Spec,
     OperationParams Params,
     IReadOnlyDictionary<string, DatasetItem> Items,
-    string OutputKey)
+    string OutputKey,
+    string? Silo = null)
 {
     /// <summary>The WAV sample format the job asked for.</summary>
     public WavSampleFormat SampleFormat => ParseSampleFormat(Spec.Output.SampleFormat);

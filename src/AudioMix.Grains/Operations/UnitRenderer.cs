@@ -63,12 +63,22 @@ public sealed class UnitRenderer(BlobAudio audio, UnitContext context, PlannedUn
     }
 
     /// <summary>The provenance every op starts with: <c>op</c>, <c>seed</c> (the job's, unless given) and <c>unit</c>.</summary>
-    public JsonObject Provenance(long? seed = null) => new()
+    public JsonObject Provenance(long? seed = null)
     {
-        ["op"] = unit.Op,
-        ["seed"] = seed ?? context.Spec.Seed,
-        ["unit"] = unit.Index,
-    };
+        var header = new JsonObject
+        {
+            ["op"] = unit.Op,
+            ["seed"] = seed ?? context.Spec.Seed,
+            ["unit"] = unit.Index,
+        };
+        if (context.Silo is { } silo)
+        {
+            // Where an output was rendered, not only how: a cluster's outputs say which silo made each.
+            header["silo"] = silo;
+        }
+
+        return header;
+    }
 
     /// <summary>
     /// The unit's output: <paramref name="key"/> and the shape of <paramref name="main"/>, the provenance, pending review;

@@ -204,7 +204,7 @@ internal sealed partial class JobShardGrain(
                 var unit = pending.Dequeue();
                 var op = operations.Get(unit.Op);
                 var context = new UnitContext(
-                    plan.JobId, plan.Spec, plan.Steps[unit.Step].Params, items[unit.Step], JobKeys.Output(plan.JobId, unit.Index));
+                    plan.JobId, plan.Spec, plan.Steps[unit.Step].Params, items[unit.Step], JobKeys.Output(plan.JobId, unit.Index), silo.Name);
                 inFlight.Add(compute.RunAsync(ct => op.RenderAsync(context, unit, ct), cancellationToken), unit);
             }
 
@@ -229,7 +229,7 @@ internal sealed partial class JobShardGrain(
                 }
 
                 var output = task.IsCompletedSuccessfully ? task.Result : FailedOutput(finished, task.Exception!.GetBaseException());
-                state.State.Outputs[finished.Index] = WithSilo(output);
+                state.State.Outputs[finished.Index] = JobOutputs.Storable(output);
                 dirty = true;
             }
 
@@ -306,18 +306,10 @@ internal sealed partial class JobShardGrain(
         silo.Name,
         silo.SiloAddress.ToParsableString());
 
-    /// <summary>Records which silo rendered the unit: provenance says where an output came from, not only how.</summary>
-    private JobOutput WithSilo(JobOutput output)
-    {
-        var provenance = JsonNode.Parse(output.ProvenanceJson) as JsonObject ?? [];
-        provenance["silo"] = silo.Name;
-        return JobOutputs.Storable(output with { ProvenanceJson = provenance.ToJsonString() });
-    }
-
     private JobOutput FailedOutput(PlannedUnit unit, Exception error)
     {
         LogUnitFailed(logger, error, Key.JobId, unit.Index);
-        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["plan"] = UnitPlanJson.Describe(unit.Plan) };
+        var provenance = new JsonObject { ["op"] = unit.Op, ["unit"] = unit.Index, ["silo"] = silo.Name, ["plan"] = UnitPlanJson.Describe(unit.Plan) };
         return JobOutputs.Failed(unit.Index, unit.Op, provenance.ToJsonString(), error.Message);
     }
 
