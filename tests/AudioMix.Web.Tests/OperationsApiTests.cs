@@ -1,30 +1,18 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using AudioMix.Web.Tests.Infrastructure;
+
 namespace AudioMix.Web.Tests;
 
 /// <summary><c>GET /api/operations</c>: the registry's operations with their parameter schemas.</summary>
-public sealed class OperationsApiTests : IAsyncLifetime
+public sealed class OperationsApiTests : PlatformTest
 {
-    private readonly PlatformFactory _factory = new();
-
-    public ValueTask InitializeAsync()
-    {
-        _factory.StartServer();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        _factory.DeleteData();
-    }
-
     [Fact]
     public async Task Lists_every_operation_with_its_schema_and_defaults()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         var ops = (await client.GetFromJsonAsync<JsonElement>("/api/operations", ct)).EnumerateArray().ToArray();
 
         Assert.Equal(

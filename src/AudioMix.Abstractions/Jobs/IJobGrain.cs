@@ -39,6 +39,25 @@ public interface IJobGrain : IGrainWithStringKey
     [Alias("EditCaption")]
     Task<JobOutput?> EditCaptionAsync(int index, string caption);
 
+    /// <summary>
+    /// A page of the outputs that pass <paramref name="query"/>'s filter, in its sort order (plain unit order without
+    /// one). Each shard filters its own outputs; only indices and sort keys travel to the job. A bad filter or sort field
+    /// throws <see cref="ArgumentException"/> naming the problem.
+    /// </summary>
+    [Alias("QueryOutputs")]
+    Task<OutputPage> QueryOutputsAsync(OutputQuery query, int offset, int limit);
+
+    /// <summary>
+    /// Records <paramref name="review"/> on every rendered output that passes <paramref name="filter"/> (all when null),
+    /// shard by shard; the manifest is rewritten once. Answers how many outputs changed.
+    /// </summary>
+    [Alias("ReviewMatching")]
+    Task<int> ReviewMatchingAsync(string? filter, ReviewState review);
+
+    /// <summary>Accepted, rejected and pending counts per op.</summary>
+    [Alias("ReviewSummary")]
+    Task<ReviewSummary> GetReviewSummaryAsync();
+
     /// <summary>Restarts the background work of an unfinished job (called at silo start).</summary>
     [Alias("Resume")]
     Task ResumeAsync();

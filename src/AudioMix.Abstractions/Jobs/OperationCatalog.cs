@@ -74,4 +74,11 @@ public interface IOperationCatalogGrain : IGrainWithIntegerKey
     /// <summary>The operations, sorted by name.</summary>
     [Alias("List")]
     Task<IReadOnlyList<OperationDescriptor>> ListAsync();
+
+    /// <summary>
+    /// Checks a job spec without creating the job: the dataset, output settings, every step's parameters and what the
+    /// dataset can supply to each step (capacity under the op's pairing rules), with what to change when impossible.
+    /// </summary>
+    [Alias("Validate")]
+    Task<JobValidation> ValidateAsync(JobSpec spec);
 }

@@ -75,7 +75,7 @@ public static class CaptionMixPlanner
             throw new ArgumentException($"Caption mixing needs at least two captioned items; the dataset has {n}.", nameof(clips));
         }
 
-        var capacity = (long)n * options.MaxUsesPerItem / 2;
+        var capacity = Capacity(n, options.MaxUsesPerItem);
         if (options.Count > capacity)
         {
             throw new ArgumentException(
@@ -193,6 +193,12 @@ public static class CaptionMixPlanner
 
         return pairs;
     }
+
+    /// <summary>
+    /// The most mixes <paramref name="captionedItems"/> items can supply: each item in at most <paramref name="maxUsesPerItem"/>
+    /// mixes, no pair twice (<see cref="PairingCapacity"/>). Near-duplicate and label rules can only lower it.
+    /// </summary>
+    public static long Capacity(int captionedItems, int maxUsesPerItem) => PairingCapacity.Of(captionedItems, maxUsesPerItem, distinctPairs: true);
 
     private static void Shuffle<T>(List<T> list, DeterministicRandom random)
     {

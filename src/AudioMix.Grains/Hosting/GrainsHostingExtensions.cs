@@ -4,6 +4,7 @@ using AudioMix.Grains.Compute;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
+using AudioMix.Grains.Previews;
 using AudioMix.Storage;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -59,6 +60,8 @@ public static class GrainsHostingExtensions
         services.AddSingleton<IJobOperation, SeparateOperation>();
         services.AddSingleton<IJobOperation, SegmentVocalsOperation>();
         services.AddSingleton<JobOperationRegistry>();
+        services.AddSingleton<JobPreflight>();
+        services.AddSingleton<PreviewRenderer>();
         return silo;
     }
 }

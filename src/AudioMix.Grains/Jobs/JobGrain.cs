@@ -1,4 +1,5 @@
 using AudioMix.Grains.Compute;
+using AudioMix.Grains.Jobs.Review;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage;
@@ -25,6 +26,7 @@ namespace AudioMix.Grains.Jobs;
 internal sealed partial class JobGrain(
     [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobGrainState> state,
     JobOperationRegistry operations,
+    JobPreflight preflight,
     IBlobStore store,
     Serializer<ShardPlan> planSerializer,
     IClusterMembershipService membership,
@@ -77,21 +79,18 @@ internal sealed partial class JobGrain(
             throw new InvalidOperationException($"Job {JobId} already exists.");
         }
 
-        if (spec.Operations.Count == 0)
+        // Validation is parsing (each op's parameters become its typed record once, here; planning and rendering use those)
+        // plus the ops' capacity rules, so a job the dataset cannot supply is refused before any state is written.
+        var (validation, steps) = await preflight.CheckAsync(spec);
+        if (!validation.DatasetFound)
         {
-            throw new ArgumentException("A job needs at least one operation.");
+            throw new KeyNotFoundException($"Dataset {spec.DatasetId} does not exist.");
         }
 
-        var dataset = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAsync()
-            ?? throw new KeyNotFoundException($"Dataset {spec.DatasetId} does not exist.");
-        _ = UnitContext.ParseSampleFormat(spec.Output.SampleFormat);
-        if (spec.Output.SampleRate is <= 0 or > 384_000)
+        if (!validation.Valid)
         {
-            throw new ArgumentException($"Output sample rate {spec.Output.SampleRate} is out of range (1..384000).");
+            throw new ArgumentException(string.Join(" ", validation.Errors));
         }
-
-        // Validation is parsing: each op's parameters become its typed record once, here; planning and rendering use those.
-        var steps = operations.Parse(spec.Operations, dataset.Kind);
 
         // A plain array: a caller's collection-expression list has a compiler-made type the JSON state cannot load back.
         state.State.Spec = spec with { Operations = spec.Operations.ToArray() };
@@ -164,6 +163,69 @@ internal sealed partial class JobGrain(
         }
 
         return new OutputPage(items, offset, total);
+    }
+
+    public async Task<OutputPage> QueryOutputsAsync(OutputQuery query, int offset, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.IsPlain)
+        {
+            return await GetOutputsAsync(offset, limit);
+        }
+
+        // Checked here first, so a bad filter or sort field is one clear error rather than one per shard.
+        var filter = string.IsNullOrWhiteSpace(query.Filter) ? null : OutputFilter.Parse(query.Filter).Text;
+        var sort = string.IsNullOrWhiteSpace(query.Sort) ? null : OutputFilter.CheckField(query.Sort);
+        if (!Exists)
+        {
+            return new OutputPage([], Math.Max(0, offset), 0);
+        }
+
+        offset = Math.Max(0, offset);
+        limit = Math.Clamp(limit, 1, 1000);
+        var counts = RecordedPerShard();
+        var shards = Enumerable.Range(0, counts.Length).Where(s => counts[s] > 0).ToArray();
+        var matches = (await Task.WhenAll(shards.Select(s => Shard(s).MatchAsync(filter, sort)))).SelectMany(m => m).ToList();
+        matches.Sort(MatchOrder.For(sort is not null, query.Descending));
+        var page = matches.Skip(offset).Take(limit).Select(m => m.Index).ToArray();
+        var fetched = await Task.WhenAll(page.GroupBy(i => ShardOf(i) ?? -1).Where(g => g.Key >= 0).Select(g => Shard(g.Key).GetOutputsByIndexAsync(g.ToArray())));
+        var byIndex = fetched.SelectMany(o => o).ToDictionary(o => o.Index);
+        return new OutputPage(page.Where(byIndex.ContainsKey).Select(i => byIndex[i]).ToArray(), offset, matches.Count);
+    }
+
+    public async Task<int> ReviewMatchingAsync(string? filter, ReviewState review)
+    {
+        filter = string.IsNullOrWhiteSpace(filter) ? null : OutputFilter.Parse(filter).Text;
+        if (!Exists)
+        {
+            return 0;
+        }
+
+        var counts = RecordedPerShard();
+        var changed = await Task.WhenAll(Enumerable.Range(0, counts.Length).Where(s => counts[s] > 0).Select(s => Shard(s).ReviewMatchingAsync(filter, review)));
+        if (changed.Sum() > 0 && state.State.State == JobState.Completed)
+        {
+            // Each changed shard rewrote its part; the manifest is assembled once for the whole batch.
+            await ManifestAssembler.WriteAsync(store, JobId, state.State.Shards.Count, null, CancellationToken.None);
+        }
+
+        return changed.Sum();
+    }
+
+    public async Task<ReviewSummary> GetReviewSummaryAsync()
+    {
+        if (!Exists)
+        {
+            return new ReviewSummary([]);
+        }
+
+        var counts = RecordedPerShard();
+        var perShard = await Task.WhenAll(Enumerable.Range(0, counts.Length).Where(s => counts[s] > 0).Select(s => Shard(s).ReviewCountsAsync()));
+        return new ReviewSummary(perShard.SelectMany(c => c)
+            .GroupBy(c => c.Op, StringComparer.Ordinal)
+            .Select(g => g.Aggregate((a, b) => a.Plus(b)))
+            .OrderBy(c => c.Op, StringComparer.Ordinal)
+            .ToArray());
     }
 
     public async Task<JobOutput?> GetOutputAsync(int index) =>

@@ -11,13 +11,14 @@ namespace AudioMix.Grains.Jobs;
 public static class ManifestWriter
 {
     /// <summary>
-    /// One line per rendered, non-rejected output, in unit order; an output with audio assets (stems,
-    /// segments) gets one line per asset instead, carrying the asset's name, offset and text.
+    /// One line per rendered, non-rejected output (rejected ones too with <paramref name="keepRejected"/>, for exports that
+    /// chose their outputs by review state), in unit order; an output with audio assets (stems, segments) gets one line per
+    /// asset instead, carrying the asset's name, offset and text. A reviewed output's line carries its <c>review</c>.
     /// </summary>
-    public static string Build(IEnumerable<JobOutput> outputs)
+    public static string Build(IEnumerable<JobOutput> outputs, bool keepRejected = false)
     {
         var sb = new StringBuilder();
-        foreach (var output in outputs.Where(o => o.OutputKey is not null && o.Error is null && o.Review != ReviewState.Rejected).OrderBy(o => o.Index))
+        foreach (var output in outputs.Where(o => o.OutputKey is not null && o.Error is null && (keepRejected || o.Review != ReviewState.Rejected)).OrderBy(o => o.Index))
         {
             var audioAssets = output.Assets?.Where(a => a.IsAudio).ToArray() ?? [];
             if (audioAssets.Length == 0)
@@ -91,6 +92,11 @@ public static class ManifestWriter
             }
 
             line["files"] = files;
+        }
+
+        if (output.Review != ReviewState.Pending)
+        {
+            line["review"] = output.Review.ToString().ToLowerInvariant();
         }
 
         line["provenance"] = JsonNode.Parse(output.ProvenanceJson);

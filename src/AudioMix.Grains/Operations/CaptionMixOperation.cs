@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AudioMix.Audio.Augmentation;
 using AudioMix.Captions.Merging;
 using AudioMix.Captions.Mixing;
 using AudioMix.Captions.Pairing;
@@ -56,6 +57,24 @@ public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers)
         }
 
         return parsed;
+    }
+
+    /// <summary>Captioned items, each in at most maxUses mixes, no pair twice (<see cref="CaptionMixPlanner.Capacity"/>).</summary>
+    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, CaptionMixParams parameters)
+    {
+        var captioned = items.Count(i => !string.IsNullOrWhiteSpace(i.Caption));
+        if (captioned < 2)
+        {
+            return OperationCapacity.Impossible(0, $"needs at least two items with captions; the dataset has {captioned} of {items.Count}", "Add captions (a metadata.jsonl \"caption\" column) or choose a captioned dataset.");
+        }
+
+        var capacity = CaptionMixPlanner.Capacity(captioned, parameters.MaxUses);
+        var raise = parameters.Count is { } count && PairingCapacity.MaxUsesFor(captioned, count, distinctPairs: true) is { } uses
+            ? $"raise maxUses to {uses}"
+            : "add captioned items";
+        return OperationCapacity.Counted(
+            OpName, parameters.Count, capacity, captioned,
+            $"{captioned} captioned items, each in at most maxUses {parameters.MaxUses} mixes, no pair twice", raise);
     }
 
     protected override IEnumerable<CaptionMixPlan> PlanUnits(IReadOnlyList<DatasetItem> items, CaptionMixParams parameters, long seed)
@@ -141,7 +160,8 @@ public sealed record CaptionMixParams(
 {
     internal CaptionMixPlanOptions PlanOptions(int captionedItems) => new()
     {
-        Count = Count ?? Math.Max(1, captionedItems),
+        // Left out, count is one per captioned item, never more than they can supply.
+        Count = Count ?? (int)Math.Max(1, Math.Min(captionedItems, CaptionMixPlanner.Capacity(captionedItems, MaxUses))),
         SimilarityThreshold = Similarity,
         LabelDisjoint = LabelDisjoint,
         MaxUsesPerItem = MaxUses,

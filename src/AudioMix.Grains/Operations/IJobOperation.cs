@@ -102,6 +102,14 @@ public interface IJobOperation
     Task<IReadOnlyList<DatasetItem>> PrepareAsync(
         IReadOnlyList<DatasetItem> items, OperationParams parameters, IProgress<PreparationProgress> progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What the dataset can supply to this step before the job exists (<c>POST /api/jobs/validate</c>, and every
+    /// submission): the capacity under the op's own pairing rules and, when the step is impossible, a problem naming what to
+    /// change. Cheap and pure (no audio is read); where the exact figure needs <see cref="PrepareAsync"/> (e.g. beat
+    /// tracking) it is an upper bound and says so.
+    /// </summary>
+    StepCapacity Capacity(IReadOnlyList<DatasetItem> items, OperationParams parameters, int recipeStep);
+
     /// <summary>Decides the units of recipe step <paramref name="recipeStep"/>, numbering them from <paramref name="firstIndex"/>.</summary>
     IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, OperationParams parameters, long seed, int firstIndex, int recipeStep);
 

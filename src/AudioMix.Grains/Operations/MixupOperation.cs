@@ -32,6 +32,12 @@ public sealed class MixupOperation(BlobAudio audio) : JobOperation<MixupParams, 
         return new MixupParams(p.Number(Alpha), p.OptionalWholeNumber(Count), p.Choice(Length), p.OptionalNumber(TargetLufs));
     }
 
+    /// <summary>Pairs are drawn with replacement (<see cref="Mixup.Plan"/>): any count up to the maximum, from two items on.</summary>
+    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, MixupParams parameters) =>
+        items.Count < 2
+            ? OperationCapacity.Impossible(0, $"needs at least 2 items; the dataset has {items.Count}", "Upload more items.")
+            : new(parameters.Count, MaxCount, items.Count, $"pairs drawn with replacement from {items.Count} items");
+
     protected override IEnumerable<MixupPlan> PlanUnits(IReadOnlyList<DatasetItem> items, MixupParams parameters, long seed) =>
         Mixup.Plan(items.Count, parameters.Count ?? items.Count, parameters.Alpha, seed)
             .Select(pair => new MixupPlan(items[pair.Anchor].ItemId, items[pair.Partner].ItemId, pair.Lambda));

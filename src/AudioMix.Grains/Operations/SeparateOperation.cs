@@ -29,6 +29,14 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
         return new SeparateParams(SeparationParameters.Read(p, Schema.Parameters));
     }
 
+    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, SeparateParams parameters)
+    {
+        var mixtures = items.Count(i => !IsScoringMaterial(i));
+        return mixtures == 0
+            ? OperationCapacity.Impossible(0, $"no mixture to separate: {items.Count} items, all \"reference\" or \"estimate\" (metadata \"role\")", "Choose a dataset of mixtures.")
+            : OperationCapacity.PerItem(mixtures, "mixture");
+    }
+
     /// <summary>
     /// One unit per item, except items whose metadata <c>"role"</c> is <c>"reference"</c> or <c>"estimate"</c>: those are
     /// ground truth or results for the <c>score</c> op (see <see cref="ScoreOperation"/>), not mixtures to separate.

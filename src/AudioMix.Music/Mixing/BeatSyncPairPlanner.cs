@@ -128,6 +128,12 @@ public static class BeatSyncPairPlanner
         return pairs;
     }
 
+    /// <summary>
+    /// The most pairs <paramref name="usableTracks"/> tracks can form: each in at most <paramref name="maxUsesPerItem"/> pairs
+    /// (<see cref="PairingCapacity"/>; a pair may repeat). Tempo compatibility can only lower it.
+    /// </summary>
+    public static long Capacity(int usableTracks, int maxUsesPerItem) => PairingCapacity.Of(usableTracks, maxUsesPerItem, distinctPairs: false);
+
     /// <summary>The best octave factor and its mismatch, or null when the two cannot be paired.</summary>
     public static (double Factor, double Mismatch)? Match(TrackTempo anchor, TrackTempo partner, BeatSyncPairOptions options)
     {

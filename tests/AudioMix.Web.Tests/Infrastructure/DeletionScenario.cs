@@ -19,8 +19,8 @@ public static class DeletionScenario
         // A finished job: 204, then it is unknown everywhere and nothing of it is left in the store.
         var finished = await StartAsync(client, datasetId, 30, ct);
         Assert.Equal("completed", (await RestScenario.PollAsync(client, finished, ct)).GetProperty("state").GetString());
-        Assert.Contains(await KeysAsync(store, ct), k => k.StartsWith($"jobs/{finished}/outputs/", StringComparison.Ordinal));
-        Assert.Contains(await KeysAsync(store, ct), k => k.Contains(finished, StringComparison.Ordinal) && k.StartsWith("grainstate/", StringComparison.Ordinal));
+        Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.StartsWith($"jobs/{finished}/outputs/", StringComparison.Ordinal));
+        Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.Contains(finished, StringComparison.Ordinal) && k.StartsWith("grainstate/", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/jobs/{finished}", ct)).StatusCode);
         await AssertJobGoneAsync(client, store, finished, ct);
 
@@ -76,9 +76,9 @@ public static class DeletionScenario
         }
 
         // Deleted: its audio, pages and state go; the finished job's outputs (copies) stay downloadable.
-        Assert.Contains(await KeysAsync(store, ct), k => k.StartsWith($"datasets/{datasetId}/items/", StringComparison.Ordinal));
+        Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.StartsWith($"datasets/{datasetId}/items/", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/datasets/{datasetId}", ct)).StatusCode);
-        Assert.DoesNotContain(await KeysAsync(store, ct), k => k.Contains(datasetId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.Contains(datasetId, StringComparison.Ordinal));
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/datasets/{datasetId}", ct), HttpStatusCode.NotFound, datasetId, ct);
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/datasets/{datasetId}/items", ct), HttpStatusCode.NotFound, datasetId, ct);
         Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>("/api/datasets", ct)).EnumerateArray(), d => d.GetProperty("id").GetString() == datasetId);
@@ -139,20 +139,9 @@ public static class DeletionScenario
 
     private static async Task AssertJobGoneAsync(HttpClient client, IBlobStore store, string jobId, CancellationToken ct)
     {
-        Assert.DoesNotContain(await KeysAsync(store, ct), k => k.Contains(jobId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.Contains(jobId, StringComparison.Ordinal));
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/jobs/{jobId}", ct), HttpStatusCode.NotFound, jobId, ct);
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/jobs/{jobId}/manifest", ct), HttpStatusCode.NotFound, jobId, ct);
         Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>("/api/jobs", ct)).EnumerateArray(), j => j.GetProperty("id").GetString() == jobId);
-    }
-
-    private static async Task<List<string>> KeysAsync(IBlobStore store, CancellationToken ct)
-    {
-        var keys = new List<string>();
-        await foreach (var blob in store.ListAsync(string.Empty, ct))
-        {
-            keys.Add(blob.Key);
-        }
-
-        return keys;
     }
 }

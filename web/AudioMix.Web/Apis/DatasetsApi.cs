@@ -23,6 +23,7 @@ internal static class DatasetsApi
         api.MapGet("/{id}/items", ItemsAsync);
         api.MapGet("/{id}/items/{itemId}", ItemAsync);
         api.MapGet("/{id}/items/{itemId}/audio", AudioAsync);
+        api.MapGet("/{id}/items/{itemId}/spectrogram.png", PreviewsApi.ItemAsync);
         return api;
     }
 

@@ -15,6 +15,7 @@ internal static class JobsApi
     {
         var api = routes.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapPost("/", CreateAsync);
+        api.MapPost("/validate", ValidateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
         api.MapDelete("/{id}", DeleteAsync);
@@ -22,9 +23,12 @@ internal static class JobsApi
         api.MapGet("/{id}/manifest", ManifestAsync);
         api.MapGet("/{id}/outputs", OutputsAsync);
         api.MapGet("/{id}/outputs/{index:int}/audio", OutputAudioAsync);
+        api.MapGet("/{id}/outputs/{index:int}/spectrogram.png", PreviewsApi.OutputAsync);
         api.MapGet("/{id}/outputs/{index:int}/assets/{name}", OutputAssetAsync);
         api.MapPost("/{id}/outputs/{index:int}/review", ReviewAsync);
         api.MapPut("/{id}/outputs/{index:int}/caption", EditCaptionAsync);
+        api.MapPost("/{id}/review", ReviewApi.BulkReviewAsync);
+        api.MapGet("/{id}/review/summary", ReviewApi.SummaryAsync);
         api.MapGet("/{id}/metadata.jsonl", AudioFolderMetadataAsync);
         return api;
     }
@@ -46,37 +50,17 @@ internal static class JobsApi
 
     internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(CreateJobRequest request, IGrainFactory grains)
     {
-        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        if (ToSpec(request, out var problem) is not { } spec)
         {
-            return BadRequest("\"datasetId\" is required.");
+            return problem!;
         }
 
-        if (request.Operations is not { Count: > 0 })
+        // The same preflight the job grain runs, asked first so a refusal carries each step's capacity.
+        if (Refusal(await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec)) is { } refusal)
         {
-            return BadRequest("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
+            return refusal;
         }
 
-        var ops = new List<OperationSpec>();
-        foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
-        {
-            if (string.IsNullOrWhiteSpace(op.Op))
-            {
-                return BadRequest($"operations[{i}] has no \"op\".");
-            }
-
-            if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
-            {
-                return BadRequest($"operations[{i}].params must be an object.");
-            }
-
-            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
-        }
-
-        var spec = new JobSpec(
-            request.DatasetId,
-            request.Seed ?? 0,
-            ops,
-            new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
         var id = Guid.NewGuid().ToString("N")[..12];
         try
         {
@@ -93,6 +77,71 @@ internal static class JobsApi
         }
     }
 
+    /// <summary>
+    /// Checks a job without creating it (same body as <c>POST /api/jobs</c>): 200 with each step's capacity when it can
+    /// run; 400 with the errors (what to change) and the capacities when it cannot; 404 for an unknown dataset.
+    /// </summary>
+    internal static async Task<Results<Ok<JobValidation>, ProblemHttpResult>> ValidateAsync(CreateJobRequest request, IGrainFactory grains)
+    {
+        if (ToSpec(request, out var problem) is not { } spec)
+        {
+            return problem!;
+        }
+
+        var validation = await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec);
+        return Refusal(validation) is { } refusal ? refusal : TypedResults.Ok(validation);
+    }
+
+    private static ProblemHttpResult? Refusal(JobValidation validation) =>
+        validation.Valid
+            ? null
+            : TypedResults.Problem(
+                string.Join(" ", validation.Errors),
+                statusCode: validation.DatasetFound ? StatusCodes.Status400BadRequest : StatusCodes.Status404NotFound,
+                title: "The job cannot run",
+                extensions: new Dictionary<string, object?> { ["errors"] = validation.Errors, ["steps"] = validation.Steps });
+
+    /// <summary>The spec a request describes, or null with the 400 that says what is missing.</summary>
+    private static JobSpec? ToSpec(CreateJobRequest request, out ProblemHttpResult? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        {
+            problem = BadRequest("\"datasetId\" is required.");
+            return null;
+        }
+
+        if (request.Operations is not { Count: > 0 })
+        {
+            problem = BadRequest("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
+            return null;
+        }
+
+        var ops = new List<OperationSpec>();
+        foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
+        {
+            if (string.IsNullOrWhiteSpace(op.Op))
+            {
+                problem = BadRequest($"operations[{i}] has no \"op\".");
+                return null;
+            }
+
+            if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
+            {
+                problem = BadRequest($"operations[{i}].params must be an object.");
+                return null;
+            }
+
+            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
+        }
+
+        return new JobSpec(
+            request.DatasetId,
+            request.Seed ?? 0,
+            ops.ToArray(),
+            new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
+    }
+
     internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains) =>
         TypedResults.Ok(await JobListing.ListAsync(grains));
 
@@ -106,11 +155,24 @@ internal static class JobsApi
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IJobGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
 
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ManifestAsync(string id, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken)
+    /// <summary>The job's manifest; with <c>review</c> (accepted, rejected, pending) and/or <c>filter</c>, only those outputs (<see cref="ReviewApi.ExportAsync"/>).</summary>
+    internal static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ProblemHttpResult>> ManifestAsync(
+        string id, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken, string? review = null, string? filter = null)
     {
-        if (await grains.GetGrain<IJobGrain>(id).GetStatusAsync() is not { } status)
+        var job = grains.GetGrain<IJobGrain>(id);
+        if (await job.GetStatusAsync() is not { } status)
         {
             return NotFound(id);
+        }
+
+        if (review is not null || filter is not null)
+        {
+            return await ReviewApi.ExportAsync(id, job, review, filter) switch
+            {
+                { Result: PushStreamHttpResult stream } => stream,
+                { Result: ProblemHttpResult problem } => problem,
+                var other => throw new InvalidOperationException($"Unexpected export result {other.Result}."),
+            };
         }
 
         if (status.ManifestKey is null)
@@ -118,7 +180,12 @@ internal static class JobsApi
             return TypedResults.Problem($"Job {id} is {status.State.ToString().ToLowerInvariant()}; its manifest is written when it completes.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        return await BlobResults.StreamAsync(store, status.ManifestKey, "application/jsonl", cancellationToken, $"{id}-manifest.jsonl");
+        return await BlobResults.StreamAsync(store, status.ManifestKey, "application/jsonl", cancellationToken, $"{id}-manifest.jsonl") switch
+        {
+            { Result: FileStreamHttpResult file } => file,
+            { Result: ProblemHttpResult problem } => problem,
+            var other => throw new InvalidOperationException($"Unexpected manifest result {other.Result}."),
+        };
     }
 
     /// <summary>
@@ -126,7 +193,8 @@ internal static class JobsApi
     /// all kept outputs plus the manifest as one zip archive.
     /// </summary>
     internal static async Task<Results<Ok<OutputPage>, FileStreamHttpResult, ProblemHttpResult>> OutputsAsync(
-        string id, HttpRequest request, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken, int offset = 0, int limit = 100)
+        string id, HttpRequest request, IGrainFactory grains, IBlobStore store, CancellationToken cancellationToken, int offset = 0, int limit = 100,
+        string? filter = null, string? sort = null, bool desc = false)
     {
         var job = grains.GetGrain<IJobGrain>(id);
         if (await job.GetStatusAsync() is not { } status)
@@ -136,7 +204,12 @@ internal static class JobsApi
 
         if (request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
         {
-            return TypedResults.Ok(await job.GetOutputsAsync(offset, limit));
+            return await ReviewApi.PageAsync(job, new OutputQuery(filter, sort, desc), offset, limit) switch
+            {
+                { Result: Ok<OutputPage> page } => page,
+                { Result: ProblemHttpResult problem } => problem,
+                var other => throw new InvalidOperationException($"Unexpected page result {other.Result}."),
+            };
         }
 
         if (status.ManifestKey is null)

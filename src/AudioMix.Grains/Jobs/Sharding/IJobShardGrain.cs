@@ -34,6 +34,22 @@ public interface IJobShardGrain : IGrainWithStringKey
     [Alias("EditCaption")]
     Task<JobOutput?> EditCaptionAsync(int index, string caption);
 
+    /// <summary>The shard's outputs that pass <paramref name="filter"/> (all when null), with their <paramref name="sort"/> keys.</summary>
+    [Alias("Match")]
+    Task<ShardMatch[]> MatchAsync(string? filter, string? sort);
+
+    /// <summary>The shard's outputs with these unit indices (unknown ones left out), in the order given.</summary>
+    [Alias("GetByIndex")]
+    Task<IReadOnlyList<JobOutput>> GetOutputsByIndexAsync(int[] indices);
+
+    /// <summary>Records <paramref name="review"/> on the rendered outputs that pass <paramref name="filter"/>; one state write. Answers how many changed.</summary>
+    [Alias("ReviewMatching")]
+    Task<int> ReviewMatchingAsync(string? filter, ReviewState review);
+
+    /// <summary>The shard's review counts per op.</summary>
+    [Alias("ReviewCounts")]
+    Task<OpReviewCounts[]> ReviewCountsAsync();
+
     /// <summary>Stops rendering, deletes the shard's stored state and deactivates (its job is being deleted).</summary>
     [Alias("Delete")]
     Task DeleteAsync();
@@ -75,3 +91,7 @@ public sealed record ShardPlan(
     IReadOnlyList<TypedStep> Steps,
     IReadOnlyList<PlannedUnit> Units,
     IReadOnlyDictionary<int, IReadOnlyList<DatasetItem>> ItemsByStep);
+
+/// <summary>An output that passed a filter: its unit index and its sort key (a number, a text, or neither).</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.ShardMatch")]
+public readonly record struct ShardMatch(int Index, double? Number, string? Text);

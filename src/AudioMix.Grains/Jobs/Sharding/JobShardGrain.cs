@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using AudioMix.Grains.Compute;
+using AudioMix.Grains.Jobs.Review;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage;
 using Orleans.Serialization;
@@ -98,6 +99,56 @@ internal sealed partial class JobShardGrain(
     public Task<JobOutput?> ReviewAsync(int index, ReviewState review) => ChangeAsync(index, o => o with { Review = review });
 
     public Task<JobOutput?> EditCaptionAsync(int index, string caption) => ChangeAsync(index, o => CaptionEdit.Apply(o, caption));
+
+    public Task<ShardMatch[]> MatchAsync(string? filter, string? sort)
+    {
+        var parsed = filter is null ? null : OutputFilter.Parse(filter);
+        var outputs = state.State.Outputs.Values.Where(o => parsed?.Matches(o) ?? true);
+        return Task.FromResult(outputs
+            .Select(o => (o.Index, Key: sort is null ? null : OutputFilter.SortKey(o, sort)))
+            .Select(m => new ShardMatch(m.Index, m.Key as double?, m.Key as string))
+            .ToArray());
+    }
+
+    public Task<IReadOnlyList<JobOutput>> GetOutputsByIndexAsync(int[] indices) =>
+        Task.FromResult<IReadOnlyList<JobOutput>>(
+            (indices ?? []).Select(i => state.State.Outputs.GetValueOrDefault(i)).OfType<JobOutput>().ToArray());
+
+    public async Task<int> ReviewMatchingAsync(string? filter, ReviewState review)
+    {
+        var parsed = filter is null ? null : OutputFilter.Parse(filter);
+        var changed = state.State.Outputs.Values
+            .Where(o => o.Error is null && o.OutputKey is not null && o.Review != review && (parsed?.Matches(o) ?? true))
+            .ToArray();
+        if (changed.Length == 0)
+        {
+            return 0;
+        }
+
+        foreach (var output in changed)
+        {
+            state.State.Outputs[output.Index] = JobOutputs.Storable(output with { Review = review });
+        }
+
+        if (state.State.Finished)
+        {
+            await WriteManifestPartAsync(CancellationToken.None);
+        }
+
+        await WriteStateAsync();
+        return changed.Length;
+    }
+
+    public Task<OpReviewCounts[]> ReviewCountsAsync() =>
+        Task.FromResult(state.State.Outputs.Values
+            .GroupBy(o => o.Op, StringComparer.Ordinal)
+            .Select(g => new OpReviewCounts(
+                g.Key,
+                g.Count(o => o.Error is null && o.Review == ReviewState.Accepted),
+                g.Count(o => o.Error is null && o.Review == ReviewState.Rejected),
+                g.Count(o => o.Error is null && o.Review == ReviewState.Pending),
+                g.Count(o => o.Error is not null)))
+            .ToArray());
 
     private async Task<JobOutput?> ChangeAsync(int index, Func<JobOutput, JobOutput> change)
     {

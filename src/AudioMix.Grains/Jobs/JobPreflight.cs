@@ -1,0 +1,78 @@
+using AudioMix.Grains.Operations;
+
+namespace AudioMix.Grains.Jobs;
+
+/// <summary>
+/// Checks a job spec before the job exists: the dataset, the output settings, every step's parameters (parsing is
+/// validation) and what the dataset can supply to each step (<see cref="IJobOperation.Capacity"/>: the ops' own pairing
+/// rules, so the preflight and the planner agree). Used by <c>POST /api/jobs/validate</c> (through
+/// <see cref="IOperationCatalogGrain.ValidateAsync"/>) and by every <see cref="IJobGrain.StartAsync"/>, so an impossible
+/// job is refused before any state is written.
+/// </summary>
+internal sealed class JobPreflight(JobOperationRegistry operations, IGrainFactory grains)
+{
+    /// <summary>The validation and, when valid, the parsed steps.</summary>
+    public async Task<(JobValidation Validation, TypedStep[] Steps)> CheckAsync(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var errors = new List<string>();
+        if (spec.Operations.Count == 0)
+        {
+            errors.Add("A job needs at least one operation.");
+        }
+
+        Try(errors, () => UnitContext.ParseSampleFormat(spec.Output.SampleFormat));
+        if (spec.Output.SampleRate is <= 0 or > 384_000)
+        {
+            errors.Add($"Output sample rate {spec.Output.SampleRate} is out of range (1..384000).");
+        }
+
+        var dataset = string.IsNullOrWhiteSpace(spec.DatasetId) ? null : await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAsync();
+        if (dataset is null)
+        {
+            errors.Add($"Dataset {spec.DatasetId} does not exist.");
+            return (new JobValidation(errors, [], DatasetFound: false), []);
+        }
+
+        var steps = new TypedStep?[spec.Operations.Count];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var step = spec.Operations[i];
+            steps[i] = Try(errors, () => new TypedStep(step.Op, operations.Get(step.Op).Parse(step.ParametersJson, dataset.Kind)));
+        }
+
+        var capacities = new List<StepCapacity>();
+        if (steps.Any(s => s is not null))
+        {
+            // Capacity rules count items (captioned, mixtures): the item list is read once, as planning will.
+            var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();
+            foreach (var (step, i) in steps.Select((s, i) => (s, i)).Where(s => s.s is not null))
+            {
+                var capacity = operations.Get(step!.Op).Capacity(items, step.Params, i);
+                capacities.Add(capacity);
+                if (capacity.Problem is { } problem)
+                {
+                    errors.Add(problem);
+                }
+            }
+        }
+
+        return (new JobValidation(errors, capacities), errors.Count == 0 ? steps.Select(s => s!).ToArray() : []);
+    }
+
+    private static T? Try<T>(List<string> errors, Func<T> parse)
+        where T : class?
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add(ex.Message);
+            return null;
+        }
+    }
+
+    private static void Try(List<string> errors, Action check) => Try<object>(errors, () => { check(); return new object(); });
+}
