@@ -164,4 +164,51 @@ public sealed class JobDetailTests : IAsyncDisposable
             cut.Find("[data-testid=job-failure]").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=job-progress]"));
     }
+
+    [Fact]
+    public void Each_output_shows_its_spectrogram_and_the_review_summary_counts_per_op()
+    {
+        _ctx.JobService.Outputs["job1"][1] = _ctx.JobService.Outputs["job1"][1] with { Review = ReviewState.Rejected };
+        var cut = RenderLoaded();
+
+        Assert.Equal(
+            ["/api/jobs/job1/outputs/0/spectrogram.png?width=480", "/api/jobs/job1/outputs/1/spectrogram.png?width=480"],
+            cut.FindAll("img[data-testid=output-spectrogram]").Select(i => i.GetAttribute("src")));
+        cut.WaitForAssertion(() => Assert.Contains("0 accepted · 1 rejected · 1 pending", System.Text.RegularExpressions.Regex.Replace(cut.Find("[data-testid=review-summary-mixup]").TextContent, @"\s+", " "), StringComparison.Ordinal));
+        Assert.Equal("/api/jobs/job1/manifest?review=accepted", cut.Find("[data-testid=accepted-manifest-link]").GetAttribute("href"));
+        Assert.Equal(["0", "1"], cut.FindAll("[data-review-row]").Select(r => r.GetAttribute("data-review-row")));
+    }
+
+    [Fact]
+    public void The_filter_narrows_the_outputs_and_a_bad_filter_says_what_is_wrong()
+    {
+        _ctx.JobService.Outputs["job1"][1] = _ctx.JobService.Outputs["job1"][1] with { Review = ReviewState.Accepted };
+        var cut = RenderLoaded();
+
+        cut.Find("input[data-testid=output-filter], [data-testid=output-filter] input").Input("review = accepted");
+        cut.Find("[data-testid=apply-filter]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["1"], cut.FindAll("[data-review-row]").Select(r => r.GetAttribute("data-review-row"))));
+        Assert.Contains("1 shown", cut.Find("[data-testid=filtered-count]").TextContent, StringComparison.Ordinal);
+
+        cut.Find("input[data-testid=output-filter], [data-testid=output-filter] input").Input("lambda >");
+        cut.Find("[data-testid=apply-filter]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("expected a value after 'lambda &gt;'", cut.Markup, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-review-row]"));
+    }
+
+    [Fact]
+    public void Expanded_outputs_have_an_ab_player_with_the_output_and_each_source_on_keys_1_to_3()
+    {
+        var cut = RenderLoaded();
+        cut.Find("[data-testid=details-0]").Click();
+
+        var ab = cut.Find("[data-ab='0']");
+        Assert.Equal(["output", "anchor", "partner"], ab.QuerySelectorAll("audio[data-ab-audio]").Select(a => a.GetAttribute("data-ab-name")));
+        Assert.Equal(
+            ["/api/jobs/job1/outputs/0/audio", "/api/datasets/ds1/items/itemA/audio", "/api/datasets/ds1/items/itemB/audio"],
+            ab.QuerySelectorAll("audio[data-ab-audio]").Select(a => a.GetAttribute("src")));
+        Assert.Contains("keys 1–3 switch", ab.TextContent, StringComparison.Ordinal);
+    }
 }

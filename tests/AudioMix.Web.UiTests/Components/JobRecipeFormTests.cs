@@ -142,4 +142,29 @@ public sealed class JobRecipeFormTests : IAsyncDisposable
         var spec = Assert.Single(_ctx.JobService.Started);
         Assert.Equal(new OperationSpec("mixup", """{"count":5}"""), Assert.Single(spec.Operations));
     }
+
+    [Fact]
+    public void The_form_asks_the_preflight_as_values_change_and_an_impossible_count_disables_start_with_the_capacity()
+    {
+        // The fake preflight refuses counts above 20, as the server would for a dataset that can supply 20.
+        _ctx.JobService.Validate = spec =>
+        {
+            var count = System.Text.Json.JsonDocument.Parse(spec.Operations[0].ParametersJson).RootElement.TryGetProperty("count", out var c) ? c.GetInt64() : (long?)null;
+            var step = new StepCapacity(0, spec.Operations[0].Op, count, 20, 10, "10 items, each in at most maxUses 4 mixes", count > 20 ? "count too high: at most 20" : null);
+            return new JobValidation(step.Problem is { } p ? [p] : [], [step]);
+        };
+        var cut = Render();
+        cut.WaitForAssertion(() => Assert.Contains("can supply 20", cut.Find("[data-testid=job-capacity]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("count left out makes 10", cut.Find("[data-testid=job-capacity]").TextContent, StringComparison.Ordinal);
+
+        Input(cut, "count").Input("50");
+
+        cut.WaitForAssertion(() => Assert.Contains("at most 20", cut.Find("[data-testid=job-validation]").TextContent, StringComparison.Ordinal));
+        Assert.True(StartDisabled(cut));
+        Assert.Contains(_ctx.JobService.Validated, v => v.Operations[0].ParametersJson == """{"count":50}""");
+
+        Input(cut, "count").Input("20");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=job-validation]")));
+        Assert.False(StartDisabled(cut));
+    }
 }

@@ -36,6 +36,26 @@ internal sealed class FakeDatasetService : IDatasetService
         return Task.FromResult(new ItemPage([.. all.Skip(offset).Take(limit)], offset, all.Count));
     }
 
+    public List<string> Deleted { get; } = [];
+
+    public Task<DatasetSummary?> RenameAsync(string datasetId, string name, CancellationToken cancellationToken = default)
+    {
+        var i = Datasets.FindIndex(d => d.Id == datasetId);
+        if (i < 0)
+        {
+            return Task.FromResult<DatasetSummary?>(null);
+        }
+
+        Datasets[i] = Datasets[i] with { Name = name.Trim() };
+        return Task.FromResult<DatasetSummary?>(Datasets[i]);
+    }
+
+    public Task<DatasetDeletion> DeleteAsync(string datasetId, CancellationToken cancellationToken = default)
+    {
+        Deleted.Add(datasetId);
+        return Task.FromResult(new DatasetDeletion(Datasets.RemoveAll(d => d.Id == datasetId) > 0 ? DatasetDeletionOutcome.Deleted : DatasetDeletionOutcome.NotFound, []));
+    }
+
     public static DatasetItem Item(string id, string file, double duration = 1.5, string[]? labels = null) =>
         new(id, file, $"datasets/x/items/{id}.wav", new string('a', 64), "wav/pcm_s16le", 1000, duration, 16000, 1, -23.04, -6.0, labels ?? ["dog"], null, null);
 }
@@ -58,6 +78,20 @@ internal sealed class FakeJobService : IJobService
         Task.FromResult<IReadOnlyList<OperationDescriptor>>(Operations.ToArray());
 
     private readonly Lock _gate = new();
+
+    /// <summary>What the preflight answers (default: valid, no capacities); every checked spec is recorded.</summary>
+    public Func<JobSpec, JobValidation> Validate { get; set; } = _ => new JobValidation([], []);
+
+    public List<JobSpec> Validated { get; } = [];
+
+    public Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Validated.Add(spec);
+            return Task.FromResult(Validate(spec));
+        }
+    }
 
     public List<JobStatus> Jobs { get; } = [];
 
@@ -157,6 +191,68 @@ internal sealed class FakeJobService : IJobService
     }
 
     public Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default) => GetStatusAsync(jobId, cancellationToken);
+
+    public List<string> Deleted { get; } = [];
+
+    public List<(string JobId, string? Filter, ReviewState Review)> BulkReviews { get; } = [];
+
+    /// <summary>Filters with the grains' own filter language (no second implementation), in unit order or by the sort key.</summary>
+    public Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var filter = string.IsNullOrWhiteSpace(query.Filter) ? null : AudioMix.Grains.Jobs.Review.OutputFilter.Parse(query.Filter);
+            var all = (Outputs.GetValueOrDefault(jobId) ?? []).Where(o => filter?.Matches(o) ?? true).ToList();
+            if (!string.IsNullOrWhiteSpace(query.Sort))
+            {
+                var keyed = all.OrderBy(o => AudioMix.Grains.Jobs.Review.OutputFilter.SortKey(o, query.Sort) as double? ?? double.MaxValue);
+                all = (query.Descending ? keyed.Reverse() : keyed).ToList();
+            }
+
+            return Task.FromResult(new OutputPage([.. all.Skip(offset).Take(limit)], offset, all.Count));
+        }
+    }
+
+    public Task<int> ReviewMatchingAsync(string jobId, string? filter, ReviewState review, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            BulkReviews.Add((jobId, filter, review));
+            var parsed = filter is null ? null : AudioMix.Grains.Jobs.Review.OutputFilter.Parse(filter);
+            var list = Outputs.GetValueOrDefault(jobId) ?? [];
+            var changed = 0;
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i].Error is null && list[i].Review != review && (parsed?.Matches(list[i]) ?? true))
+                {
+                    list[i] = list[i] with { Review = review };
+                    changed++;
+                }
+            }
+
+            return Task.FromResult(changed);
+        }
+    }
+
+    public Task<ReviewSummary> GetReviewSummaryAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var ops = (Outputs.GetValueOrDefault(jobId) ?? []).GroupBy(o => o.Op)
+                .Select(g => new OpReviewCounts(g.Key, g.Count(o => o.Review == ReviewState.Accepted), g.Count(o => o.Review == ReviewState.Rejected), g.Count(o => o.Review == ReviewState.Pending), 0))
+                .ToArray();
+            return Task.FromResult(new ReviewSummary(ops));
+        }
+    }
+
+    public Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            Deleted.Add(jobId);
+            return Task.FromResult(Jobs.RemoveAll(j => j.JobId == jobId) > 0);
+        }
+    }
 
     public void Replace(JobStatus status)
     {

@@ -18,5 +18,14 @@ internal static class DashboardLinks
 
     public static string Manifest(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/manifest";
 
+    /// <summary>The manifest of the accepted outputs only (reviews kept in each line).</summary>
+    public static string AcceptedManifest(string jobId) => Manifest(jobId) + "?review=accepted";
+
+    public static string OutputSpectrogram(string jobId, int index, int width = 480) =>
+        string.Create(CultureInfo.InvariantCulture, $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs/{index}/spectrogram.png?width={width}");
+
+    public static string ItemSpectrogram(string datasetId, string itemId, int width = 320) =>
+        string.Create(CultureInfo.InvariantCulture, $"/api/datasets/{Uri.EscapeDataString(datasetId)}/items/{Uri.EscapeDataString(itemId)}/spectrogram.png?width={width}");
+
     public static string OutputsArchive(string jobId) => $"/api/jobs/{Uri.EscapeDataString(jobId)}/outputs";
 }

@@ -13,6 +13,12 @@ internal interface IDatasetService
     Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, CancellationToken cancellationToken = default);
 
     Task<ItemPage> GetItemsAsync(string datasetId, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames a dataset (blank names throw <see cref="ArgumentException"/>); null when it does not exist.</summary>
+    Task<DatasetSummary?> RenameAsync(string datasetId, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a dataset unless unfinished jobs use it (the outcome names them).</summary>
+    Task<DatasetDeletion> DeleteAsync(string datasetId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the dashboard needs from jobs.</summary>
@@ -36,6 +42,21 @@ internal interface IJobService
 
     /// <summary>The operations a recipe can name, with their parameter schemas and defaults (the cluster's registry).</summary>
     Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks a job without creating it: errors (what to change) and each step's capacity.</summary>
+    Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of outputs through a filter and sort; a bad filter or sort field throws <see cref="ArgumentException"/>.</summary>
+    Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a verdict on every output passing <paramref name="filter"/> (all when null); answers how many changed.</summary>
+    Task<int> ReviewMatchingAsync(string jobId, string? filter, ReviewState review, CancellationToken cancellationToken = default);
+
+    /// <summary>Accepted, rejected and pending counts per op.</summary>
+    Task<ReviewSummary> GetReviewSummaryAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a job (cancelled first if unfinished); false when it does not exist.</summary>
+    Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Datasets through the grains (the same calls the REST API makes).</summary>
@@ -56,6 +77,15 @@ internal sealed class GrainDatasetService(IGrainFactory grains) : IDatasetServic
     public Task<ItemPage> GetItemsAsync(string datasetId, int offset, int limit, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IDatasetGrain>(datasetId).GetItemsAsync(offset, limit);
 
+    public Task<DatasetSummary?> RenameAsync(string datasetId, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return grains.GetGrain<IDatasetGrain>(datasetId).RenameAsync(name);
+    }
+
+    public Task<DatasetDeletion> DeleteAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IDatasetGrain>(datasetId).DeleteAsync();
+
     // Same id shape as POST /api/datasets.
     internal static string NewId() => Guid.NewGuid().ToString("N")[..12];
 }
@@ -73,6 +103,21 @@ internal sealed class GrainJobService(IGrainFactory grains) : IJobService
 
     public Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default) =>
         grains.GetGrain<IOperationCatalogGrain>(0).ListAsync();
+
+    public Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec);
+
+    public Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).QueryOutputsAsync(query, offset, limit);
+
+    public Task<int> ReviewMatchingAsync(string jobId, string? filter, ReviewState review, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).ReviewMatchingAsync(filter, review);
+
+    public Task<ReviewSummary> GetReviewSummaryAsync(string jobId, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).GetReviewSummaryAsync();
+
+    public Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default) =>
+        grains.GetGrain<IJobGrain>(jobId).DeleteAsync();
 
     public Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default) =>
         grains.GetGrain<IJobGrain>(jobId).GetOutputsAsync(offset, limit);
