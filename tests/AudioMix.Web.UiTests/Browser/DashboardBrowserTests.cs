@@ -152,7 +152,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
-    private static FilePayload Wav(string name, double frequency, int rate, double seconds)
+    internal static FilePayload Wav(string name, double frequency, int rate, double seconds)
     {
         var samples = new float[(int)(rate * seconds)];
         for (var i = 0; i < samples.Length; i++)
