@@ -5,9 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AudioMix.Web.Tests;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using AudioMix.Web.UiTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AudioMix.Web.UiTests.Browser;
@@ -21,58 +19,32 @@ public sealed partial class SignedInBrowserTests : IAsyncLifetime
 {
     private const string AdminKey = "browser-test-bootstrap-admin-key-0123456789";
     private static readonly float ExpectTimeout = 30_000;
-    private readonly PlatformFactory _factory = new(settings: new Dictionary<string, string?>
+    private BrowserHost? _host;
+
+    public async ValueTask InitializeAsync() => _host = await BrowserHost.StartAsync(new PlatformFactory(settings: new Dictionary<string, string?>
     {
         ["AudioMix:Auth:Mode"] = "ApiKey",
         ["AudioMix:Auth:AdminKey"] = AdminKey,
-    });
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private string _baseUrl = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        var chromium = Environment.GetEnvironmentVariable("AUDIOMIX_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
-        if (!File.Exists(chromium))
-        {
-            throw new InvalidOperationException(
-                $"Chromium not found at {chromium}. Run the test in the userland (infra/userland/run, which installs Debian's chromium) or set AUDIOMIX_CHROMIUM.");
-        }
-
-        _factory.StartServer();
-        _baseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--disable-sync"],
-        });
-    }
+    }));
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
+        if (_host is not null)
         {
-            await _browser.DisposeAsync();
+            await _host.DisposeAsync();
         }
-
-        _playwright?.Dispose();
-        await _factory.DisposeAsync();
-        _factory.DeleteData();
     }
 
     [Fact]
     public async Task A_writer_signs_in_uploads_runs_a_job_and_cannot_see_another_owners_data()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = new HttpClient { BaseAddress = new Uri(_baseUrl) };
+        using var http = new HttpClient { BaseAddress = new Uri(_host!.BaseUrl) };
         var alphaKey = await CreateKeyAsync(http, "alpha writer", "writer", "alpha", ct);
         var betaKey = await CreateKeyAsync(http, "beta writer", "writer", "beta", ct);
         var (betaDataset, betaJob) = await BetaDataAsync(http, betaKey, ct);
 
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _baseUrl });
+        var context = await _host.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _host.BaseUrl });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(ExpectTimeout);
         page.Console += (_, m) => TestContext.Current.TestOutputHelper?.WriteLine($"[browser {m.Type}] {m.Text}");
