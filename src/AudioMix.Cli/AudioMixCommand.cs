@@ -27,6 +27,7 @@ internal static class AudioMixCommand
             DatasetCommand.Create(console),
             JobCommand.Create(console),
             CaptionMixCommand.Create(console),
+            KeysCommand.Create(console),
         };
     }
 }

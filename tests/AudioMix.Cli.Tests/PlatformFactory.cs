@@ -13,9 +13,14 @@ namespace AudioMix.Cli.Tests;
 /// </summary>
 public sealed class PlatformFactory : WebApplicationFactory<web::Program>
 {
-    public PlatformFactory(string? dataDirectory = null)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    /// <param name="dataDirectory">The filesystem store's root (a fresh temp directory by default).</param>
+    /// <param name="settings">Configuration applied after the defaults, e.g. the auth mode.</param>
+    public PlatformFactory(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("audiomix-cli-web-").FullName;
+        _settings = settings ?? new Dictionary<string, string?>();
         UseKestrel(0);
     }
 
@@ -27,6 +32,10 @@ public sealed class PlatformFactory : WebApplicationFactory<web::Program>
         builder.UseSetting("AudioMix:Storage:RootPath", DataDirectory);
         builder.UseSetting("AudioMix:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("AudioMix:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public void DeleteData()

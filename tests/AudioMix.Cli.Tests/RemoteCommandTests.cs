@@ -35,7 +35,7 @@ public sealed class RemoteCommandTests(ServerFixture server) : IClassFixture<Ser
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

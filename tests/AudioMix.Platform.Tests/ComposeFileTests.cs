@@ -68,6 +68,7 @@ public sealed partial class ComposeFileTests
             ("AudioMix:Web", WebType(web, "AudioMix.Web.Hosting.AudioMixWebOptions")),
             ("AudioMix:Hosting", WebType(web, "AudioMix.Web.Hosting.PlatformHostingOptions")),
             ("AudioMix:Clustering", WebType(web, "AudioMix.Web.Hosting.PlatformClusteringOptions")),
+            ("AudioMix:Auth", WebType(web, "AudioMix.Web.Security.AuthOptions")),
         };
         var problems = new List<string>();
 
@@ -104,8 +105,13 @@ public sealed partial class ComposeFileTests
         Assert.Contains(up, s => s.Key == "AudioMix__Silo__Name");
 
         // Whatever the compose file configures, the other two configure as well (values differ by design), except:
-        // Kubernetes names each silo after its pod, and up leaves the upload cap at appsettings.json's (same) value.
-        var leftOut = new[] { ("infra/k8s", "AudioMix__Silo__Name"), ("infra/cluster/up", "AudioMix__Web__MaxUploadBytes") };
+        // Kubernetes names each silo after its pod, and up leaves the upload cap at appsettings.json's (same) value;
+        // Kubernetes reads the admin key from a Secret (valueFrom), and up listens on loopback only, in auth mode None.
+        var leftOut = new[]
+        {
+            ("infra/k8s", "AudioMix__Silo__Name"), ("infra/cluster/up", "AudioMix__Web__MaxUploadBytes"),
+            ("infra/k8s", "AudioMix__Auth__AdminKey"), ("infra/cluster/up", "AudioMix__Auth__AdminKey"),
+        };
         foreach (var (other, name) in new[] { (k8s, "infra/k8s"), (up, "infra/cluster/up") })
         {
             problems.AddRange(compose.Select(s => s.Key).Distinct()

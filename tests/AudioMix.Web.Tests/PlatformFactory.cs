@@ -24,6 +24,9 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>More host setup applied last (e.g. a log capture).</summary>
+    public Action<IWebHostBuilder>? Configure { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("AudioMix:Storage:Provider", "FileSystem");
@@ -34,6 +37,8 @@ public sealed partial class PlatformFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        Configure?.Invoke(builder);
     }
 
     public void DeleteData()

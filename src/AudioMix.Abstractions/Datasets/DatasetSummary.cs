@@ -1,6 +1,6 @@
 namespace AudioMix.Abstractions.Datasets;
 
-/// <summary>A dataset's identity and totals.</summary>
+/// <summary>A dataset's identity and totals; <see cref="Owner"/> is null only in catalog entries saved before owners (read as <see cref="Owners.Default"/>).</summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.DatasetSummary")]
 public sealed record DatasetSummary(
     string Id,
@@ -8,7 +8,8 @@ public sealed record DatasetSummary(
     DatasetKind Kind,
     int ItemCount,
     double TotalDuration,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? Owner = null);
 
 /// <summary>A page of items plus the total count.</summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.ItemPage")]

@@ -15,9 +15,9 @@ namespace AudioMix.Abstractions.Datasets;
 [Alias("AudioMix.IDatasetGrain")]
 public interface IDatasetGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the dataset; fails if it already exists.</summary>
+    /// <summary>Creates the dataset, owned by <paramref name="owner"/> (<see cref="Owners.Default"/> when null); fails if it already exists.</summary>
     [Alias("Create")]
-    Task<DatasetSummary> CreateAsync(string name, DatasetKind kind);
+    Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, string? owner = null);
 
     /// <summary>The dataset, or null if it was never created.</summary>
     [Alias("Get")]

@@ -12,6 +12,11 @@ public sealed record OperationSpec(string Op, string ParametersJson);
 [GenerateSerializer, Immutable, Alias("AudioMix.OutputSpec")]
 public sealed record OutputSpec(string SampleFormat = "pcm16", int? SampleRate = null);
 
-/// <summary>A batch augmentation job: which dataset, which recipe, which seed.</summary>
+/// <summary>A batch augmentation job: which dataset, which recipe, which seed, and whose it is.</summary>
+/// <param name="DatasetId">The dataset whose items the recipe reads.</param>
+/// <param name="Seed">Seed of every random choice (the job is deterministic given it).</param>
+/// <param name="Operations">The recipe's steps.</param>
+/// <param name="Output">How outputs are written.</param>
+/// <param name="Owner">The owner of the key that submitted it; null (jobs saved before owners, or no key) reads as <see cref="Owners.Default"/>.</param>
 [GenerateSerializer, Immutable, Alias("AudioMix.JobSpec")]
-public sealed record JobSpec(string DatasetId, long Seed, IReadOnlyList<OperationSpec> Operations, OutputSpec Output);
+public sealed record JobSpec(string DatasetId, long Seed, IReadOnlyList<OperationSpec> Operations, OutputSpec Output, string? Owner = null);

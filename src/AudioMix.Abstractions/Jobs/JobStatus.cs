@@ -57,7 +57,7 @@ public enum JobStage
 [GenerateSerializer, Immutable, Alias("AudioMix.JobProgress")]
 public sealed record JobProgress(JobStage Stage, string? Detail, long Done, long Total, int Shards = 0, int ShardsRunning = 0, int Silos = 0);
 
-/// <summary>A job's state and progress counters.</summary>
+/// <summary>A job's state and progress counters; <see cref="Owner"/> is null only in catalog entries saved before owners.</summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.JobStatus")]
 public sealed record JobStatus(
     string JobId,
@@ -73,7 +73,8 @@ public sealed record JobStatus(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? ManifestKey,
-    JobProgress? Progress = null)
+    JobProgress? Progress = null,
+    string? Owner = null)
 {
     /// <summary>
     /// The job's id, under the name every resource answers its own id with (<c>id</c>, as datasets do);

@@ -24,7 +24,7 @@ internal static class DatasetCommand
         var command = new Command("rename", "Rename a dataset.") { id, name, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             var dataset = await client.RenameDatasetAsync(parse.GetValue(id)!, parse.GetValue(name)!, ct);
             console.Out.WriteLine($"dataset {dataset.GetProperty("id").GetString()} is now \"{dataset.GetProperty("name").GetString()}\"");
             return 0;
@@ -39,7 +39,7 @@ internal static class DatasetCommand
         var command = new Command("delete", "Delete a dataset and its audio (refused while unfinished jobs use it; finished jobs keep their outputs).") { id, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             await client.DeleteAsync("datasets", parse.GetValue(id)!, ct);
             console.Out.WriteLine($"dataset {parse.GetValue(id)} deleted");
             return 0;
@@ -57,7 +57,7 @@ internal static class DatasetCommand
         var command = new Command("create", "Create a dataset; prints its id.") { name, kind, json, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             var dataset = await client.CreateDatasetAsync(parse.GetValue(name)!, parse.GetValue(kind)!, ct);
             console.Out.WriteLine(parse.GetValue(json) ? dataset.GetRawText() : dataset.GetProperty("id").GetString());
             return 0;
@@ -75,7 +75,7 @@ internal static class DatasetCommand
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
             var files = Expand(parse.GetValue(paths)!);
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             var (ok, body) = await client.UploadAsync(parse.GetValue(id)!, files, ct);
             if (parse.GetValue(json))
             {

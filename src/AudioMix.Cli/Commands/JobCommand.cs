@@ -27,7 +27,7 @@ internal static class JobCommand
         var command = new Command("delete", "Delete a job: cancels it if it is still running, then removes its outputs and manifest.") { id, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             await client.DeleteAsync("jobs", parse.GetValue(id)!, ct);
             console.Out.WriteLine($"job {parse.GetValue(id)} deleted");
             return 0;
@@ -55,7 +55,7 @@ internal static class JobCommand
                 // Parsed only to report a malformed recipe locally, with the line and position.
             }
 
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             var status = await client.StartJobAsync(text, ct);
             var jobId = status.GetProperty("id").GetString()!;
             if (!parse.GetValue(wait))
@@ -94,7 +94,7 @@ internal static class JobCommand
         var command = new Command("status", "Show a job's state and progress.") { id, json, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             var status = await client.JobAsync(parse.GetValue(id)!, ct);
             console.Out.WriteLine(parse.GetValue(json) ? status.GetRawText() : Describe(status));
             return 0;
@@ -110,7 +110,7 @@ internal static class JobCommand
         var command = new Command("manifest", "Download a completed job's manifest (JSON lines).") { id, output, server };
         command.SetAction((parse, ct) => console.RunAsync(async () =>
         {
-            using var client = new AudioMixClient(AudioMixClient.ResolveServer(parse.GetValue(server)));
+            using var client = server.Connect(parse);
             if (parse.GetValue(output) is { } file)
             {
                 // Into a temporary sibling first, so a failed download never leaves a truncated manifest.

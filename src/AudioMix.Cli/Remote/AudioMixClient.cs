@@ -14,15 +14,23 @@ internal sealed class AudioMixClient : IDisposable
     /// <summary>Environment variable that overrides the default server address.</summary>
     public const string ServerVariable = "AUDIOMIX_SERVER";
 
+    /// <summary>Environment variable holding the API key when <c>--api-key</c> is not given.</summary>
+    public const string ApiKeyVariable = "AUDIOMIX_API_KEY";
+
     /// <summary>The address of a server started with the default settings.</summary>
     public const string DefaultServer = "http://127.0.0.1:5080";
 
     private readonly HttpClient _http;
 
-    public AudioMixClient(Uri server)
+    public AudioMixClient(Uri server, string? apiKey = null)
     {
         // Uploads and --wait can take as long as they take; the caller's cancellation token bounds them.
         _http = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        if (apiKey is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         Server = server;
     }
 
@@ -40,6 +48,20 @@ internal sealed class AudioMixClient : IDisposable
 
         return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
     }
+
+    /// <summary>The key from the option, else <c>AUDIOMIX_API_KEY</c>, else none (a server in auth mode None needs none).</summary>
+    public static string? ResolveApiKey(string? option)
+    {
+        var text = string.IsNullOrWhiteSpace(option) ? Environment.GetEnvironmentVariable(ApiKeyVariable) : option;
+        return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    }
+
+    /// <summary><c>POST /api/keys</c>: makes a key; the answer holds the key itself, shown this once.</summary>
+    public Task<JsonElement> CreateKeyAsync(string name, string role, string owner, CancellationToken ct) =>
+        SendJsonAsync(HttpMethod.Post, "api/keys", JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name, ["role"] = role, ["owner"] = owner }), ct);
+
+    /// <summary><c>GET /api/keys</c>: every key without secrets.</summary>
+    public Task<JsonElement> ListKeysAsync(CancellationToken ct) => SendJsonAsync(HttpMethod.Get, "api/keys", null, ct);
 
     public Task<JsonElement> CreateDatasetAsync(string name, string kind, CancellationToken ct) =>
         SendJsonAsync(HttpMethod.Post, "api/datasets", JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name, ["kind"] = kind }), ct);
@@ -85,7 +107,7 @@ internal sealed class AudioMixClient : IDisposable
     public Task<JsonElement> RenameDatasetAsync(string datasetId, string name, CancellationToken ct) =>
         SendJsonAsync(HttpMethod.Patch, $"api/datasets/{Uri.EscapeDataString(datasetId)}", JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = name }), ct);
 
-    /// <summary><c>DELETE /api/datasets/{id}</c> or <c>DELETE /api/jobs/{id}</c> (<paramref name="collection"/> is datasets or jobs).</summary>
+    /// <summary><c>DELETE /api/{collection}/{id}</c>: deletes a dataset or job, or revokes a key (<paramref name="collection"/> is datasets, jobs or keys).</summary>
     public async Task DeleteAsync(string collection, string id, CancellationToken ct)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/{collection}/{Uri.EscapeDataString(id)}"), ct);

@@ -73,7 +73,7 @@ internal sealed partial class DatasetGrain(
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task<DatasetSummary> CreateAsync(string name, DatasetKind kind)
+    public async Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, string? owner = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -87,6 +87,7 @@ internal sealed partial class DatasetGrain(
 
         state.State.Name = name.Trim();
         state.State.Kind = kind;
+        state.State.Owner = Owners.OrDefault(owner);
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
         var summary = Summary();
@@ -515,7 +516,8 @@ internal sealed partial class DatasetGrain(
         state.State.Kind,
         ItemCount(),
         state.State.TotalDuration,
-        state.State.CreatedAt);
+        state.State.CreatedAt,
+        Owners.OrDefault(state.State.Owner));
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Dataset {DatasetId} deleted: {Blobs} blobs, {Pages} pages")]
     private static partial void LogDeleted(ILogger logger, string datasetId, int blobs, int pages);

@@ -42,4 +42,7 @@ public sealed class DatasetState
     /// unknown, and a deletion cut short is finished by the next <see cref="IDatasetGrain.DeleteAsync"/>.
     /// </summary>
     [Id(8)] public bool Deleting { get; set; }
+
+    /// <summary>The owner (tenant) of the key that created the dataset; null in datasets saved before owners (<see cref="Owners.Default"/>).</summary>
+    [Id(9)] public string? Owner { get; set; }
 }

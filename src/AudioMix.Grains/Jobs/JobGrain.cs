@@ -654,7 +654,7 @@ internal sealed partial class JobGrain(
         return new JobStatus(
             JobId, s.Spec!.DatasetId, s.State, s.Spec.Seed, s.Spec.Operations.Select(o => o.Op).ToArray(),
             s.UnitCount, recorded.Sum() - failed, failed, s.Error,
-            s.CreatedAt, s.StartedAt, s.FinishedAt, s.ManifestKey, progress);
+            s.CreatedAt, s.StartedAt, s.FinishedAt, s.ManifestKey, progress, Owners.OrDefault(s.Spec.Owner));
     }
 
     /// <summary>A shard the job believes is rendering.</summary>

@@ -4,9 +4,6 @@ using System.Text.RegularExpressions;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Web.UiTests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AudioMix.Web.UiTests.Browser;
@@ -20,47 +17,22 @@ namespace AudioMix.Web.UiTests.Browser;
 public sealed partial class DashboardBrowserTests : IAsyncLifetime
 {
     private static readonly float ExpectTimeout = 30_000;
-    private readonly PlatformFactory _factory = new();
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private string _baseUrl = "";
+    private BrowserHost? _host;
 
-    public async ValueTask InitializeAsync()
-    {
-        var chromium = Environment.GetEnvironmentVariable("AUDIOMIX_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
-        if (!File.Exists(chromium))
-        {
-            throw new InvalidOperationException(
-                $"Chromium not found at {chromium}. Run the test in the userland (infra/userland/run, which installs Debian's chromium) or set AUDIOMIX_CHROMIUM.");
-        }
-
-        _factory.StartServer();
-        _baseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
-        });
-    }
+    public async ValueTask InitializeAsync() => _host = await BrowserHost.StartAsync(new PlatformFactory(), "--autoplay-policy=no-user-gesture-required");
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
+        if (_host is not null)
         {
-            await _browser.DisposeAsync();
+            await _host.DisposeAsync();
         }
-
-        _playwright?.Dispose();
-        await _factory.DisposeAsync();
-        _factory.DeleteData();
     }
 
     [Fact]
     public async Task Create_upload_mix_review_and_play_in_the_browser()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _baseUrl });
+        var context = await _host!.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _host.BaseUrl });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(ExpectTimeout);
         // Browser-side errors end up in the test output, which is what one needs when a step times out.
@@ -152,7 +124,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await context.CloseAsync();
     }
 
-    private static FilePayload Wav(string name, double frequency, int rate, double seconds)
+    internal static FilePayload Wav(string name, double frequency, int rate, double seconds)
     {
         var samples = new float[(int)(rate * seconds)];
         for (var i = 0; i < samples.Length; i++)

@@ -22,7 +22,11 @@ internal class DashboardTestContext : BunitContext
         });
         Services.AddSingleton<IDatasetService>(DatasetService);
         Services.AddSingleton<IJobService>(JobService);
+        Services.AddSingleton<ICurrentCaller>(Caller);
     }
+
+    /// <summary>Who the components think is signed in: the local administrator unless a test says otherwise.</summary>
+    public FixedCaller Caller { get; } = new();
 
     public FakeDatasetService DatasetService { get; } = new();
 

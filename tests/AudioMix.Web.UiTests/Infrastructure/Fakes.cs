@@ -272,3 +272,11 @@ internal sealed class FakeJobService : IJobService
             $$"""{"op":"mixup","seed":7,"unit":{{index}},"lambda":0.7,"sources":[{"role":"anchor","item":"{{anchorItem}}","file":"{{anchorItem}}.wav","weight":0.7,"gainDb":-1.5},{"role":"partner","item":"{{partnerItem}}","file":"{{partnerItem}}.wav","weight":0.3,"gainDb":2.25}]}""",
             null, review);
 }
+
+/// <summary>A fixed dashboard caller (the components only ask what it may do).</summary>
+internal sealed class FixedCaller : ICurrentCaller
+{
+    public AudioMix.Web.Security.Caller Current { get; set; } = AudioMix.Web.Security.Caller.Local;
+
+    public Task<AudioMix.Web.Security.Caller> GetAsync() => Task.FromResult(Current);
+}

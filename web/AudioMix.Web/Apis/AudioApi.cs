@@ -2,6 +2,7 @@ using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
 using AudioMix.Web.Hosting;
+using AudioMix.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,8 @@ internal static class AudioApi
     public static RouteGroupBuilder MapAudioApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api").WithTags("Audio");
-        api.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ok")));
-        api.MapPost("/audio/inspect", InspectAsync).DisableAntiforgery();
+        api.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ok"))).AllowAnonymous();
+        api.MapPost("/audio/inspect", InspectAsync).DisableAntiforgery().RequireRateLimiting(SecurityHostingExtensions.UploadsPolicy);
         return api;
     }
 

@@ -1,6 +1,7 @@
 using AudioMix.Abstractions.Datasets;
 using AudioMix.Storage;
 using AudioMix.Web.Hosting;
+using AudioMix.Web.Security;
 using AudioMix.Web.Services;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,13 +14,14 @@ internal static class DatasetsApi
 {
     public static RouteGroupBuilder MapDatasetsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/datasets").WithTags("Datasets");
+        // Every {id} route of the group (and any added later) reaches only its owner's datasets: others answer 404.
+        var api = routes.MapGroup("/api/datasets").WithTags("Datasets").OwnedBy(OwnedResourceKind.Dataset);
         api.MapPost("/", CreateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
         api.MapPatch("/{id}", RenameAsync);
         api.MapDelete("/{id}", DeleteAsync);
-        api.MapPost("/{id}/items", UploadAsync).DisableAntiforgery();
+        api.MapPost("/{id}/items", UploadAsync).DisableAntiforgery().RequireRateLimiting(SecurityHostingExtensions.UploadsPolicy);
         api.MapGet("/{id}/items", ItemsAsync);
         api.MapGet("/{id}/items/{itemId}", ItemAsync);
         api.MapGet("/{id}/items/{itemId}/audio", AudioAsync);
@@ -36,7 +38,7 @@ internal static class DatasetsApi
     /// <summary>Answer of an upload.</summary>
     internal sealed record UploadResponse(DatasetSummary Dataset, IReadOnlyList<DatasetItem> Accepted, IReadOnlyList<UploadRejection> Rejected);
 
-    internal static async Task<Results<Created<DatasetSummary>, ProblemHttpResult>> CreateAsync(CreateDatasetRequest request, IGrainFactory grains)
+    internal static async Task<Results<Created<DatasetSummary>, ProblemHttpResult>> CreateAsync(CreateDatasetRequest request, IGrainFactory grains, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
@@ -49,12 +51,16 @@ internal static class DatasetsApi
         }
 
         var id = Guid.NewGuid().ToString("N")[..12];
-        var summary = await grains.GetGrain<IDatasetGrain>(id).CreateAsync(request.Name, kind);
+        var summary = await grains.GetGrain<IDatasetGrain>(id).CreateAsync(request.Name, kind, context.Caller().Owner);
         return TypedResults.Created($"/api/datasets/{id}", summary);
     }
 
-    internal static async Task<Ok<IReadOnlyList<DatasetSummary>>> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).ListAsync());
+    /// <summary>The caller's owner's datasets (an admin's: everyone's).</summary>
+    internal static async Task<Ok<IReadOnlyList<DatasetSummary>>> ListAsync(IGrainFactory grains, HttpContext context)
+    {
+        var caller = context.Caller();
+        return TypedResults.Ok<IReadOnlyList<DatasetSummary>>([.. (await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).ListAsync()).Where(d => caller.Sees(d.Owner))]);
+    }
 
     internal static async Task<Results<Ok<DatasetSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IDatasetGrain>(id).GetAsync() is { } summary ? TypedResults.Ok(summary) : NotFound(id);

@@ -14,7 +14,7 @@ internal static partial class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", CheckAsync).WithTags("Health");
+        routes.MapGet("/health", CheckAsync).WithTags("Health").AllowAnonymous();
         return routes;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AudioMix.Abstractions.Jobs;
 using AudioMix.Grains.Jobs;
 using AudioMix.Storage;
+using AudioMix.Web.Security;
 using AudioMix.Web.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,8 +14,9 @@ internal static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/jobs").WithTags("Jobs");
-        api.MapPost("/", CreateAsync);
+        // Every {id} route of the group (and any added later) reaches only its owner's jobs: others answer 404.
+        var api = routes.MapGroup("/api/jobs").WithTags("Jobs").OwnedBy(OwnedResourceKind.Job);
+        api.MapPost("/", CreateAsync).RequireRateLimiting(SecurityHostingExtensions.JobsPolicy);
         api.MapPost("/validate", ValidateAsync);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id}", GetAsync);
@@ -48,11 +50,18 @@ internal static class JobsApi
     /// <summary>Body of a caption edit.</summary>
     internal sealed record CaptionRequest(string? Caption);
 
-    internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(CreateJobRequest request, IGrainFactory grains)
+    internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(
+        CreateJobRequest request, JobSubmissions submissions, IGrainFactory grains, HttpContext context)
     {
         if (ToSpec(request, out var problem) is not { } spec)
         {
             return problem!;
+        }
+
+        // Another owner's dataset "does not exist": checked before the preflight, whose answer would reveal it.
+        if (!await submissions.SeesDatasetAsync(context.Caller(), spec.DatasetId))
+        {
+            return TypedResults.Problem($"Dataset {spec.DatasetId} does not exist.", statusCode: StatusCodes.Status404NotFound);
         }
 
         // The same preflight the job grain runs, asked first so a refusal carries each step's capacity.
@@ -61,11 +70,14 @@ internal static class JobsApi
             return refusal;
         }
 
-        var id = Guid.NewGuid().ToString("N")[..12];
         try
         {
-            var status = await grains.GetGrain<IJobGrain>(id).StartAsync(spec);
-            return TypedResults.Created($"/api/jobs/{id}", status);
+            var status = await submissions.SubmitAsync(context.Caller(), spec);
+            return TypedResults.Created($"/api/jobs/{status.Id}", status);
+        }
+        catch (JobQuotaExceededException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many active jobs");
         }
         catch (ArgumentException ex)
         {
@@ -81,11 +93,17 @@ internal static class JobsApi
     /// Checks a job without creating it (same body as <c>POST /api/jobs</c>): 200 with each step's capacity when it can
     /// run; 400 with the errors (what to change) and the capacities when it cannot; 404 for an unknown dataset.
     /// </summary>
-    internal static async Task<Results<Ok<JobValidation>, ProblemHttpResult>> ValidateAsync(CreateJobRequest request, IGrainFactory grains)
+    internal static async Task<Results<Ok<JobValidation>, ProblemHttpResult>> ValidateAsync(
+        CreateJobRequest request, JobSubmissions submissions, IGrainFactory grains, HttpContext context)
     {
         if (ToSpec(request, out var problem) is not { } spec)
         {
             return problem!;
+        }
+
+        if (!await submissions.SeesDatasetAsync(context.Caller(), spec.DatasetId))
+        {
+            return TypedResults.Problem($"Dataset {spec.DatasetId} does not exist.", statusCode: StatusCodes.Status404NotFound);
         }
 
         var validation = await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec);
@@ -142,8 +160,12 @@ internal static class JobsApi
             new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
     }
 
-    internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok(await JobListing.ListAsync(grains));
+    /// <summary>The caller's owner's jobs (an admin's: everyone's).</summary>
+    internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains, HttpContext context)
+    {
+        var caller = context.Caller();
+        return TypedResults.Ok<IReadOnlyList<JobStatus>>([.. (await JobListing.ListAsync(grains)).Where(j => caller.Sees(j.Owner))]);
+    }
 
     internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IJobGrain>(id).GetStatusAsync() is { } status ? TypedResults.Ok(status) : NotFound(id);

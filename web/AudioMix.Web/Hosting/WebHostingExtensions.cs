@@ -1,5 +1,6 @@
 using AudioMix.Web.Apis;
 using AudioMix.Web.Components;
+using AudioMix.Web.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
@@ -17,10 +18,12 @@ internal static partial class WebHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddAudioMixPlatform();
+        builder.AddAudioMixSecurity();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Services.DatasetUploadService>();
+        builder.Services.AddSingleton<Services.JobSubmissions>();
 
         // The dashboard: MudBlazor components rendered interactively on the server, over small UI
         // services (not Orleans directly) so component tests can swap in fakes.
@@ -37,6 +40,7 @@ internal static partial class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
         builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
+        builder.Services.AddScoped<Services.ICurrentCaller, Services.CircuitCaller>();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
@@ -46,10 +50,15 @@ internal static partial class WebHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAudioMixSecurity();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // Public: static files, the API's description, health probes and sign-in. Everything else needs a caller
+        // (the fallback policy), so endpoints added later are protected without saying so.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapKeysApi();
         app.MapHealthApi();
         app.MapOperationsApi();
         app.MapAudioApi();

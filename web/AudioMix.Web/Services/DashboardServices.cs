@@ -1,5 +1,6 @@
 using AudioMix.Abstractions.Datasets;
 using AudioMix.Abstractions.Jobs;
+using AudioMix.Web.Security;
 
 namespace AudioMix.Web.Services;
 
@@ -59,75 +60,110 @@ internal interface IJobService
     Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Datasets through the grains (the same calls the REST API makes).</summary>
-internal sealed class GrainDatasetService(IGrainFactory grains) : IDatasetService
+/// <summary>Datasets through the grains (the same calls the REST API makes), limited to what the signed-in caller sees.</summary>
+internal sealed class GrainDatasetService(IGrainFactory grains, ICurrentCaller callers) : IDatasetService
 {
-    public Task<IReadOnlyList<DatasetSummary>> ListAsync(CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).ListAsync();
-
-    public Task<DatasetSummary?> GetAsync(string datasetId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IDatasetGrain>(datasetId).GetAsync();
-
-    public Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DatasetSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return grains.GetGrain<IDatasetGrain>(NewId()).CreateAsync(name.Trim(), kind);
+        var caller = await callers.GetAsync();
+        return [.. (await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).ListAsync()).Where(d => caller.Sees(d.Owner))];
     }
 
-    public Task<ItemPage> GetItemsAsync(string datasetId, int offset, int limit, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IDatasetGrain>(datasetId).GetItemsAsync(offset, limit);
+    public async Task<DatasetSummary?> GetAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        await grains.GetGrain<IDatasetGrain>(datasetId).GetAsync() is { } dataset && (await callers.GetAsync()).Sees(dataset.Owner) ? dataset : null;
 
-    public Task<DatasetSummary?> RenameAsync(string datasetId, string name, CancellationToken cancellationToken = default)
+    public async Task<DatasetSummary> CreateAsync(string name, DatasetKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return grains.GetGrain<IDatasetGrain>(datasetId).RenameAsync(name);
+        var caller = await callers.GetAsync();
+        if (!caller.CanWrite)
+        {
+            throw new UnauthorizedAccessException("A reader key cannot create datasets.");
+        }
+
+        return await grains.GetGrain<IDatasetGrain>(NewId()).CreateAsync(name.Trim(), kind, caller.Owner);
     }
 
-    public Task<DatasetDeletion> DeleteAsync(string datasetId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IDatasetGrain>(datasetId).DeleteAsync();
+    public async Task<ItemPage> GetItemsAsync(string datasetId, int offset, int limit, CancellationToken cancellationToken = default) =>
+        await GetAsync(datasetId, cancellationToken) is null
+            ? new ItemPage([], offset, 0)
+            : await grains.GetGrain<IDatasetGrain>(datasetId).GetItemsAsync(offset, limit);
+
+    public async Task<DatasetSummary?> RenameAsync(string datasetId, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return await ChangeableAsync(datasetId, cancellationToken) ? await grains.GetGrain<IDatasetGrain>(datasetId).RenameAsync(name) : null;
+    }
+
+    public async Task<DatasetDeletion> DeleteAsync(string datasetId, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(datasetId, cancellationToken)
+            ? await grains.GetGrain<IDatasetGrain>(datasetId).DeleteAsync()
+            : new DatasetDeletion(DatasetDeletionOutcome.NotFound, []);
+
+    // A reader's circuit changes nothing; another owner's dataset "does not exist".
+    private async Task<bool> ChangeableAsync(string datasetId, CancellationToken cancellationToken) =>
+        (await callers.GetAsync()).CanWrite && await GetAsync(datasetId, cancellationToken) is not null;
 
     // Same id shape as POST /api/datasets.
     internal static string NewId() => Guid.NewGuid().ToString("N")[..12];
 }
 
-/// <summary>Jobs through the grains (the same calls the REST API makes).</summary>
-internal sealed class GrainJobService(IGrainFactory grains) : IJobService
+/// <summary>Jobs through the grains (the same calls the REST API makes), limited to what the signed-in caller sees and may do.</summary>
+internal sealed class GrainJobService(IGrainFactory grains, ICurrentCaller callers, JobSubmissions submissions) : IJobService
 {
-    public Task<IReadOnlyList<JobStatus>> ListAsync(CancellationToken cancellationToken = default) => JobListing.ListAsync(grains);
+    public async Task<IReadOnlyList<JobStatus>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var caller = await callers.GetAsync();
+        return [.. (await JobListing.ListAsync(grains)).Where(j => caller.Sees(j.Owner))];
+    }
 
-    public Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).GetStatusAsync();
+    public async Task<JobStatus?> GetStatusAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await grains.GetGrain<IJobGrain>(jobId).GetStatusAsync() is { } status && (await callers.GetAsync()).Sees(status.Owner) ? status : null;
 
-    public Task<JobStatus> StartAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(GrainDatasetService.NewId()).StartAsync(spec);
+    public async Task<JobStatus> StartAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        var caller = await callers.GetAsync();
+        if (!caller.CanWrite)
+        {
+            throw new UnauthorizedAccessException("A reader key cannot start jobs.");
+        }
+
+        return await submissions.SubmitAsync(caller, spec);
+    }
 
     public Task<IReadOnlyList<OperationDescriptor>> GetOperationsAsync(CancellationToken cancellationToken = default) =>
         grains.GetGrain<IOperationCatalogGrain>(0).ListAsync();
 
-    public Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec);
+    public async Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
+        await submissions.SeesDatasetAsync(await callers.GetAsync(), spec.DatasetId)
+            ? await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec)
+            : new JobValidation([$"Dataset {spec.DatasetId} does not exist."], [], DatasetFound: false);
 
-    public Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).QueryOutputsAsync(query, offset, limit);
+    public async Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default) =>
+        await SeenAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).QueryOutputsAsync(query, offset, limit) : new OutputPage([], offset, 0);
 
-    public Task<int> ReviewMatchingAsync(string jobId, string? filter, ReviewState review, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).ReviewMatchingAsync(filter, review);
+    public async Task<int> ReviewMatchingAsync(string jobId, string? filter, ReviewState review, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).ReviewMatchingAsync(filter, review) : 0;
 
-    public Task<ReviewSummary> GetReviewSummaryAsync(string jobId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).GetReviewSummaryAsync();
+    public async Task<ReviewSummary> GetReviewSummaryAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await SeenAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).GetReviewSummaryAsync() : new ReviewSummary([]);
 
-    public Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).DeleteAsync();
+    public async Task<bool> DeleteAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(jobId) && await grains.GetGrain<IJobGrain>(jobId).DeleteAsync();
 
-    public Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).GetOutputsAsync(offset, limit);
+    public async Task<OutputPage> GetOutputsAsync(string jobId, int offset, int limit, CancellationToken cancellationToken = default) =>
+        await SeenAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).GetOutputsAsync(offset, limit) : new OutputPage([], offset, 0);
 
-    public Task<JobOutput?> ReviewAsync(string jobId, int index, ReviewState review, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).ReviewAsync(index, review);
+    public async Task<JobOutput?> ReviewAsync(string jobId, int index, ReviewState review, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).ReviewAsync(index, review) : null;
 
-    public Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).EditCaptionAsync(index, caption);
+    public async Task<JobOutput?> EditCaptionAsync(string jobId, int index, string caption, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).EditCaptionAsync(index, caption) : null;
 
-    public Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
-        grains.GetGrain<IJobGrain>(jobId).CancelAsync();
+    public async Task<JobStatus?> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
+        await ChangeableAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).CancelAsync() : null;
+
+    private async Task<bool> SeenAsync(string jobId) => await GetStatusAsync(jobId) is not null;
+
+    private async Task<bool> ChangeableAsync(string jobId) => (await callers.GetAsync()).CanWrite && await SeenAsync(jobId);
 }

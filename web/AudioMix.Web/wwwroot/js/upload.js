@@ -114,6 +114,11 @@ function upload(url, files, dotnet) {
     call('OnUploadStarted', files.length, total);
     xhr.open('POST', url);
     xhr.setRequestHeader('Accept', 'application/json');
+    // The dashboard calls the API with its session cookie; a state-changing call also carries the page's antiforgery token.
+    const token = document.querySelector('meta[name="audiomix-antiforgery"]')?.content;
+    if (token) {
+      xhr.setRequestHeader('RequestVerificationToken', token);
+    }
     xhr.send(form);
   });
 }
