@@ -92,6 +92,14 @@ internal sealed partial class JobGrain(
 
         // Validation is parsing: each op's parameters become its typed record once, here; planning and rendering use those.
         var steps = operations.Parse(spec.Operations, dataset.Kind);
+        var maxUnits = steps.Sum(s => s.Params.MaxUnits(dataset.ItemCount));
+        if (maxUnits > Options.MaxUnits)
+        {
+            // An ArgumentException like every other refusal at submission: the API answers it 400 with this message.
+            throw new ArgumentException(
+                $"The job would make up to {maxUnits} units ({dataset.ItemCount} items in dataset {spec.DatasetId}), over the limit of " +
+                $"{Options.MaxUnits} per job ({JobEngineOptions.Section}:MaxUnits); no job was created. Lower the ops' \"count\" or split the dataset.");
+        }
 
         // A plain array: a caller's collection-expression list has a compiler-made type the JSON state cannot load back.
         state.State.Spec = spec with { Operations = spec.Operations.ToArray() };
@@ -663,6 +671,9 @@ public sealed class JobEngineOptions
     /// <summary>Seconds without a report after which a shard is taken for lost and dispatched again (shards report every ~1–4 s).</summary>
     public int ShardLeaseSeconds { get; set; } = 20;
 
+    /// <summary>Most units one job may plan (summed over its ops, each bounded from its parameters and the dataset's size).</summary>
+    public long MaxUnits { get; set; } = 1_000_000;
+
     /// <summary>Throws on settings the engine cannot run with (so the silo does not start); true otherwise.</summary>
     public bool Validate()
     {
@@ -674,6 +685,11 @@ public sealed class JobEngineOptions
         if (ShardLeaseSeconds is < 5 or > 3600)
         {
             throw new ArgumentException($"{Section}:ShardLeaseSeconds must be between 5 and 3600 (got {ShardLeaseSeconds}).");
+        }
+
+        if (MaxUnits < 1)
+        {
+            throw new ArgumentException($"{Section}:MaxUnits must be at least 1 (got {MaxUnits}).");
         }
 
         return true;

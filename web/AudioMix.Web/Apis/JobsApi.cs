@@ -46,37 +46,16 @@ internal static class JobsApi
 
     internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(CreateJobRequest request, IGrainFactory grains)
     {
-        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        JobSpec spec;
+        try
         {
-            return BadRequest("\"datasetId\" is required.");
+            spec = ToSpec(request);
+        }
+        catch (ArgumentException ex)
+        {
+            return BadRequest(ex.Message);
         }
 
-        if (request.Operations is not { Count: > 0 })
-        {
-            return BadRequest("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
-        }
-
-        var ops = new List<OperationSpec>();
-        foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
-        {
-            if (string.IsNullOrWhiteSpace(op.Op))
-            {
-                return BadRequest($"operations[{i}] has no \"op\".");
-            }
-
-            if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
-            {
-                return BadRequest($"operations[{i}].params must be an object.");
-            }
-
-            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
-        }
-
-        var spec = new JobSpec(
-            request.DatasetId,
-            request.Seed ?? 0,
-            ops,
-            new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
         var id = Guid.NewGuid().ToString("N")[..12];
         try
         {
@@ -91,6 +70,46 @@ internal static class JobsApi
         {
             return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound);
         }
+    }
+
+    /// <summary>
+    /// The job spec a request asks for: its shape checked (dataset, at least one op, each with a name and an object of
+    /// parameters); the ops' parameters themselves are parsed by the job grain. An <see cref="ArgumentException"/> names
+    /// what is missing or malformed.
+    /// </summary>
+    internal static JobSpec ToSpec(CreateJobRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.DatasetId))
+        {
+            throw new ArgumentException("\"datasetId\" is required.");
+        }
+
+        if (request.Operations is not { Count: > 0 })
+        {
+            throw new ArgumentException("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
+        }
+
+        var ops = new List<OperationSpec>();
+        foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
+        {
+            if (op is null || string.IsNullOrWhiteSpace(op.Op))
+            {
+                throw new ArgumentException($"operations[{i}] has no \"op\".");
+            }
+
+            if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
+            {
+                throw new ArgumentException($"operations[{i}].params must be an object.");
+            }
+
+            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
+        }
+
+        return new JobSpec(
+            request.DatasetId,
+            request.Seed ?? 0,
+            ops,
+            new OutputSpec(request.Output?.SampleFormat ?? "pcm16", request.Output?.SampleRate));
     }
 
     internal static async Task<Ok<IReadOnlyList<JobStatus>>> ListAsync(IGrainFactory grains) =>

@@ -19,6 +19,9 @@ internal static partial class WebHostingExtensions
         builder.AddAudioMixPlatform();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // Bad bodies throw (instead of an empty 400) so BadRequestHandler can say what was wrong with them.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Services.DatasetUploadService>();
 
@@ -37,8 +40,7 @@ internal static partial class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
         builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         return builder;
     }
 
@@ -47,6 +49,7 @@ internal static partial class WebHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAntiforgery();
+        app.UseJsonBodyLimit();
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapScalarApiReference();
