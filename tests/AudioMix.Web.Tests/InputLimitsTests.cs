@@ -211,6 +211,14 @@ public sealed class InputLimitsTests(LimitedPlatform platform) : IClassFixture<L
         // Malformed shapes are named too (and a null op is a clear 400, not a crash).
         await RestScenario.AssertProblemAsync(await Client.PostAsync("/api/jobs", RestScenario.Json($$"""{"datasetId": "{{id}}", "operations": [null]}"""), ct), HttpStatusCode.BadRequest, "operations[0]", ct);
         await RestScenario.AssertProblemAsync(await Client.PostAsync("/api/datasets", RestScenario.Json("""{"name": "x",}"""), ct), HttpStatusCode.BadRequest, "not valid JSON", ct);
+
+        // Regression (found by fuzzing, recipe target): invalid UTF-8 in a parameter's name got through the JSON reader
+        // and failed only when the parameters were re-read as text: a 500.
+        var invalidUtf8 = Encoding.UTF8.GetBytes($$$"""{"datasetId": "{{{id}}}", "operations": [{"op": "mixup", "params": {"cou#t": 10}}]}""");
+        invalidUtf8[Array.IndexOf(invalidUtf8, (byte)'#')] = 0xEE; // a three-byte lead followed by ASCII, as the fuzzer found
+        var content = new ByteArrayContent(invalidUtf8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await RestScenario.AssertProblemAsync(await Client.PostAsync("/api/jobs", content, ct), HttpStatusCode.BadRequest, "operations[0].params", ct);
     }
 
     [Fact]

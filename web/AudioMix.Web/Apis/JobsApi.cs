@@ -102,7 +102,19 @@ internal static class JobsApi
                 throw new ArgumentException($"operations[{i}].params must be an object.");
             }
 
-            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
+            string parameters;
+            try
+            {
+                parameters = op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}";
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Found by fuzzing (recipe): the JSON reader lets invalid UTF-8 in a property name through into a JsonElement,
+                // and only re-reading it as text fails — an InvalidOperationException that answered 500.
+                throw new ArgumentException($"operations[{i}].params is not valid UTF-8 JSON text ({ex.Message}).", ex);
+            }
+
+            ops.Add(new OperationSpec(op.Op, parameters));
         }
 
         return new JobSpec(
