@@ -105,7 +105,7 @@ public sealed class ArchiveUploadTests : IAsyncDisposable
         Assert.All(rejected, r => Assert.Contains(r.Key, r.Value, StringComparison.Ordinal));
     }
 
-    private static byte[] Zip(params (string Name, byte[] Data)[] entries)
+    internal static byte[] Zip(params (string Name, byte[] Data)[] entries)
     {
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
@@ -120,7 +120,7 @@ public sealed class ArchiveUploadTests : IAsyncDisposable
         return memory.ToArray();
     }
 
-    private static byte[] TarGz(params (string Name, byte[] Data)[] entries) => TarGzWith(tar =>
+    internal static byte[] TarGz(params (string Name, byte[] Data)[] entries) => TarGzWith(tar =>
     {
         foreach (var (name, data) in entries)
         {
@@ -128,7 +128,7 @@ public sealed class ArchiveUploadTests : IAsyncDisposable
         }
     });
 
-    private static byte[] TarGzWith(Action<TarWriter> write)
+    internal static byte[] TarGzWith(Action<TarWriter> write)
     {
         using var memory = new MemoryStream();
         using (var gzip = new GZipStream(memory, CompressionLevel.Fastest, leaveOpen: true))

@@ -22,6 +22,20 @@ public sealed class DatasetMetadataTests
         Assert.Null(parsed["b.wav"].Metadata);
     }
 
+    // Regression (found by fuzzing, targz target): a line that is valid JSON but not an object threw
+    // InvalidOperationException out of the parser, so the upload answered 500 instead of naming the line.
+    [Theory]
+    [InlineData("5", "number")]
+    [InlineData("[{\"file_name\": \"a.wav\"}]", "array")]
+    [InlineData("\"a.wav\"", "string")]
+    [InlineData("null", "null")]
+    public void A_json_line_that_is_not_an_object_is_refused_naming_the_line(string line, string kind)
+    {
+        var ex = Assert.Throws<FormatException>(() => DatasetMetadata.Parse("metadata.jsonl", "{\"file_name\": \"ok.wav\"}\n" + line + "\n"));
+        Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(kind, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Csv_keeps_other_columns_as_json_strings_and_skips_empty_cells()
     {

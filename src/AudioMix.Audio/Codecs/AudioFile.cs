@@ -30,8 +30,27 @@ public static class AudioFile
     /// <exception cref="AudioFormatException">The file is empty, corrupt or not audio.</exception>
     /// <exception cref="ExternalToolException">A non-WAV file needs ffmpeg/ffprobe, which are missing.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static IAudioStreamReader OpenRead(string path) =>
-        Sniff(path) == Kind.Wav ? WavReader.Open(path) : FfmpegDecoder.Open(path);
+    /// <param name="path">The file.</param>
+    /// <param name="limits">Decoder timeout and longest audio accepted (<see cref="DecodeLimits.Default"/> when null).</param>
+    public static IAudioStreamReader OpenRead(string path, DecodeLimits? limits = null)
+    {
+        if (Sniff(path) != Kind.Wav)
+        {
+            return FfmpegDecoder.Open(path, limits: limits);
+        }
+
+        var wav = WavReader.Open(path);
+        try
+        {
+            (limits ?? DecodeLimits.Default).CheckDuration(path, wav.Info);
+            return wav;
+        }
+        catch
+        {
+            wav.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Decodes a whole file into memory.</summary>
     /// <exception cref="AudioFormatException">The file is empty, corrupt, truncated or not audio.</exception>

@@ -168,7 +168,8 @@ internal sealed class ToolProcess : IDisposable
         }
     }
 
-    private void Kill()
+    /// <summary>Kills the child (and its children) if it is still running; safe to call from any thread.</summary>
+    public void Kill()
     {
         try
         {

@@ -26,17 +26,27 @@ public sealed class FfmpegDecoder : IAudioStreamReader
     private readonly string _path;
     private readonly int _frameBytes;
     private readonly byte[] _buffer;
+    private readonly DecodeLimits _limits;
+    private readonly long _maxFrames;
+    private readonly Timer _deadline;
+    private volatile bool _timedOut;
     private long _framesRead;
     private bool _ended;
     private bool _disposed;
 
-    private FfmpegDecoder(ToolProcess process, string path, AudioStreamInfo info)
+    private FfmpegDecoder(ToolProcess process, string path, AudioStreamInfo info, DecodeLimits limits)
     {
         _process = process;
         _path = path;
+        _limits = limits;
         Info = info;
         _frameBytes = info.Channels * sizeof(float);
         _buffer = new byte[Math.Max(1, BufferBytesTarget / _frameBytes) * _frameBytes];
+        _maxFrames = (long)Math.Min(long.MaxValue / 2, Math.Ceiling(limits.MaxSeconds * info.SampleRate));
+
+        // A decoder that stalls blocks our read of its stdout: at the deadline the process is killed, which ends
+        // stdout, and the read that sees the end reports the timeout (Finish).
+        _deadline = new Timer(_ => { _timedOut = true; _process.Kill(); }, null, limits.Timeout, System.Threading.Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Probes <paramref name="path"/> with ffprobe and starts ffmpeg decoding it.</summary>
@@ -49,8 +59,14 @@ public sealed class FfmpegDecoder : IAudioStreamReader
     /// </param>
     /// <exception cref="AudioFormatException">ffprobe cannot read the file or it has no audio stream.</exception>
     /// <exception cref="ExternalToolException">ffmpeg or ffprobe is missing or cannot be started.</exception>
-    public static FfmpegDecoder Open(string path, int? sampleRate = null, int? channels = null)
+    /// <param name="limits">
+    /// Probe and decode each get <see cref="DecodeLimits.Timeout"/> (ffmpeg is killed at the deadline, and the read that
+    /// notices fails naming the file); audio declared or decoded longer than <see cref="DecodeLimits.MaxSeconds"/> is
+    /// refused. <see cref="DecodeLimits.Default"/> when null.
+    /// </param>
+    public static FfmpegDecoder Open(string path, int? sampleRate = null, int? channels = null, DecodeLimits? limits = null)
     {
+        limits ??= DecodeLimits.Default;
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (sampleRate is { } r)
         {
@@ -68,7 +84,8 @@ public sealed class FfmpegDecoder : IAudioStreamReader
             throw new FileNotFoundException($"Audio file not found: {path}", path);
         }
 
-        var probed = FfprobeParser.Probe(path);
+        var probed = FfprobeParser.Probe(path, limits);
+        limits.CheckDuration(path, probed);
         var rate = sampleRate ?? probed.SampleRate;
         var ch = channels ?? probed.Channels;
         var frames = probed.Frames < 0 || rate == probed.SampleRate ? probed.Frames
@@ -90,7 +107,7 @@ public sealed class FfmpegDecoder : IAudioStreamReader
 
         args.Add("pipe:1");
         var process = ExternalTools.Start(ExternalTools.Ffmpeg, args, writeStdin: false);
-        return new FfmpegDecoder(process, path, info);
+        return new FfmpegDecoder(process, path, info, limits);
     }
 
     /// <inheritdoc/>
@@ -130,6 +147,12 @@ public sealed class FfmpegDecoder : IAudioStreamReader
             }
 
             var frames = got / _frameBytes;
+            if (_framesRead + frames > _maxFrames)
+            {
+                // The container may have understated its length: what actually decodes counts.
+                throw _limits.TooLong(_path, (double)(_framesRead + frames) / Info.SampleRate);
+            }
+
             MemoryMarshal.Cast<byte, float>(_buffer.AsSpan(0, frames * _frameBytes)).CopyTo(interleaved.Slice(total * channels, frames * channels));
             total += frames;
             _framesRead += frames;
@@ -153,6 +176,7 @@ public sealed class FfmpegDecoder : IAudioStreamReader
         }
 
         _disposed = true;
+        _deadline.Dispose();
         _process.Dispose();
     }
 
@@ -160,6 +184,11 @@ public sealed class FfmpegDecoder : IAudioStreamReader
     private void Finish(int trailingBytes, long totalFrames)
     {
         var (exitCode, stderr) = _process.WaitForExit(ExitTimeout);
+        if (_timedOut)
+        {
+            throw _limits.TimedOut(_path, "ffmpeg");
+        }
+
         if (exitCode != 0)
         {
             throw new AudioFormatException(_path, $"ffmpeg failed to decode it (exit code {exitCode}): {FfprobeParser.Describe(stderr)}");

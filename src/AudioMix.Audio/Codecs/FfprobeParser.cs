@@ -6,10 +6,10 @@ namespace AudioMix.Audio.Codecs;
 /// <summary>Runs <c>ffprobe -show_streams -show_format</c> and turns its JSON into an <see cref="AudioStreamInfo"/>.</summary>
 internal static class FfprobeParser
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    public static AudioStreamInfo Probe(string path)
+    /// <summary>Probes <paramref name="path"/>; a probe running longer than <see cref="DecodeLimits.Timeout"/> is killed and the file refused.</summary>
+    public static AudioStreamInfo Probe(string path, DecodeLimits? limits = null)
     {
+        limits ??= DecodeLimits.Default;
         var tool = ExternalTools.Ffprobe;
         string json;
         int exitCode;
@@ -18,13 +18,15 @@ internal static class FfprobeParser
         {
             // Stdout is read here while stderr drains on its own task, so neither pipe can fill up and stall ffprobe.
             var stdoutTask = p.Process.StandardOutput.ReadToEndAsync();
-            if (!stdoutTask.Wait(Timeout))
+            if (!stdoutTask.Wait(limits.Timeout))
             {
-                throw new ExternalToolException($"ffprobe did not answer within {Timeout.TotalSeconds:0} s for {path}.");
+                // A stalled input (a pipe nobody writes, a network mount that hangs) or a pathological file: the file's
+                // problem, not a missing tool's. Disposing the process kills it.
+                throw limits.TimedOut(path, "ffprobe");
             }
 
             json = stdoutTask.Result;
-            (exitCode, stderr) = p.WaitForExit(Timeout);
+            (exitCode, stderr) = p.WaitForExit(limits.Timeout);
         }
 
         if (exitCode != 0)

@@ -20,9 +20,15 @@ public static class AudioInspector
     /// <summary>Inspects <paramref name="path"/> (WAV natively, other formats through ffmpeg).</summary>
     /// <exception cref="AudioFormatException">The file is not readable audio.</exception>
     /// <exception cref="ExternalToolException">A compressed file needs ffmpeg and it is missing.</exception>
-    public static AudioFileReport Inspect(string path, CancellationToken cancellationToken = default)
+    public static AudioFileReport Inspect(string path, CancellationToken cancellationToken = default) => Inspect(path, null, cancellationToken);
+
+    /// <summary>Inspects <paramref name="path"/> under decoding limits (see <see cref="AudioFile.OpenRead(string, DecodeLimits?)"/>).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="limits">Decoder timeout and longest audio accepted (<see cref="DecodeLimits.Default"/> when null).</param>
+    /// <param name="cancellationToken">Stops the inspection.</param>
+    public static AudioFileReport Inspect(string path, DecodeLimits? limits, CancellationToken cancellationToken = default)
     {
-        using var reader = AudioFile.OpenRead(path);
+        using var reader = AudioFile.OpenRead(path, limits);
         return Inspect(reader, path, cancellationToken);
     }
 

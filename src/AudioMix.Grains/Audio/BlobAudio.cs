@@ -6,8 +6,13 @@ using AudioMix.Storage;
 namespace AudioMix.Grains.Audio;
 
 /// <summary>Reads and writes audio held in blob storage (audio travels between grains as keys, never samples).</summary>
-public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
+/// <param name="store">Where the audio lives.</param>
+/// <param name="items">The silo's cache of decoded items, if any.</param>
+/// <param name="limits">Decoder timeout and longest audio accepted (<c>AudioMix:Decoding</c>); <see cref="DecodeLimits.Default"/> when null.</param>
+public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null, DecodeLimits? limits = null)
 {
+    private readonly DecodeLimits _limits = limits ?? DecodeLimits.Default;
+
     private static readonly byte[] Riff = "RIFF"u8.ToArray();
     private static readonly byte[] Rf64 = "RF64"u8.ToArray();
 
@@ -70,7 +75,14 @@ public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
     public async Task<AudioFileReport> InspectAsync(string key, string? fileName, CancellationToken cancellationToken)
     {
         using var opened = await OpenAsync(key, fileName, cancellationToken).ConfigureAwait(false);
-        return AudioInspector.Inspect(opened.Reader, fileName ?? key, cancellationToken);
+        try
+        {
+            return AudioInspector.Inspect(opened.Reader, fileName ?? key, cancellationToken);
+        }
+        catch (AudioFormatException ex) when (opened.TempFile is { } temp)
+        {
+            throw Renamed(ex, temp, fileName ?? key);
+        }
     }
 
     /// <summary>Writes <paramref name="audio"/> as a WAV blob (replacing any previous version).</summary>
@@ -96,7 +108,9 @@ public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
             stream.Position = 0;
             if (read == 4 && (head.AsSpan().SequenceEqual(Riff) || head.AsSpan().SequenceEqual(Rf64)))
             {
-                return new OpenedAudio(new WavReader(stream, fileName ?? key), null);
+                var wav = new WavReader(stream, fileName ?? key);
+                _limits.CheckDuration(fileName ?? key, wav.Info);
+                return new OpenedAudio(wav, null);
             }
 
             var temp = Path.Combine(Path.GetTempPath(), $"audiomix-{Guid.NewGuid():N}{SafeExtension(fileName)}");
@@ -108,15 +122,12 @@ public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
             await stream.DisposeAsync().ConfigureAwait(false);
             try
             {
-                return new OpenedAudio(AudioFile.OpenRead(temp), temp);
+                return new OpenedAudio(AudioFile.OpenRead(temp, _limits), temp);
             }
             catch (AudioFormatException ex)
             {
                 File.Delete(temp);
-                // The temporary copy is an implementation detail: name the file the user knows.
-                var name = fileName ?? key;
-                var message = ex.Message.Replace(temp + ": ", string.Empty, StringComparison.Ordinal).Replace(temp, name, StringComparison.Ordinal);
-                throw new AudioFormatException(name, message);
+                throw Renamed(ex, temp, fileName ?? key);
             }
             catch
             {
@@ -131,6 +142,13 @@ public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
         }
     }
 
+    /// <summary>The temporary copy is an implementation detail: an error about it names the file the user knows.</summary>
+    private static AudioFormatException Renamed(AudioFormatException ex, string temp, string name)
+    {
+        var message = ex.Message.Replace(temp + ": ", string.Empty, StringComparison.Ordinal).Replace(temp, name, StringComparison.Ordinal);
+        return ex.InnerException is TimeoutException timeout ? new AudioFormatException($"{name}: {message}", timeout) : new AudioFormatException(name, message);
+    }
+
     private static string SafeExtension(string? fileName)
     {
         var ext = Path.GetExtension(fileName ?? string.Empty);
@@ -140,6 +158,8 @@ public sealed class BlobAudio(IBlobStore store, DecodedAudioCache? items = null)
     private sealed class OpenedAudio(IAudioStreamReader reader, string? tempFile) : IDisposable
     {
         public IAudioStreamReader Reader { get; } = reader;
+
+        public string? TempFile => tempFile;
 
         public void Dispose()
         {

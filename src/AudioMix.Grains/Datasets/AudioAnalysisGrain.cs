@@ -49,6 +49,11 @@ internal sealed partial class AudioAnalysisGrain(
                         double.IsFinite(report.SamplePeakDbfs) ? Math.Round(report.SamplePeakDbfs, 3) : null),
                     null);
         }
+        catch (AudioFormatException ex) when (ex.InnerException is TimeoutException)
+        {
+            // The decoder ran out of time: refused now, but not cached — on a less busy silo the same bytes may decode.
+            return new AnalysisOutcome(null, ex.Message.StartsWith(fileName, StringComparison.Ordinal) ? ex.Message : $"{fileName}: {ex.Message}");
+        }
         catch (AudioFormatException ex)
         {
             // The message names the file and the problem; it is what the uploader sees.

@@ -9,6 +9,7 @@ using AudioMix.Storage;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 
 namespace AudioMix.Grains.Hosting;
@@ -51,7 +52,12 @@ public static class GrainsHostingExtensions
         }
 
         services.AddSingleton(new DecodedAudioCache(cacheMegabytes * 1024 * 1024));
-        services.AddSingleton(sp => new BlobAudio(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<DecodedAudioCache>()));
+        services.AddOptions<DecodingOptions>()
+            .Bind(silo.Configuration.GetSection(DecodingOptions.Section))
+            .Validate(o => o.Validate())
+            .ValidateOnStart();
+        services.AddSingleton(sp => new BlobAudio(
+            sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<DecodedAudioCache>(), sp.GetRequiredService<IOptions<DecodingOptions>>().Value.Limits));
         services.AddSingleton<IJobOperation, MixupOperation>();
         services.AddCaptionMix(silo.Configuration);
         services.AddSingleton<BeatAnalysisCache>();

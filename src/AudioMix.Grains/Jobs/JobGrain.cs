@@ -725,6 +725,9 @@ public sealed class JobEngineOptions
     /// <summary>Seconds without a report after which a shard is taken for lost and dispatched again (shards report every ~1–4 s).</summary>
     public int ShardLeaseSeconds { get; set; } = 20;
 
+    /// <summary>Most units one job may plan (summed over its ops, each bounded from its parameters and the dataset's size).</summary>
+    public long MaxUnits { get; set; } = 1_000_000;
+
     /// <summary>Throws on settings the engine cannot run with (so the silo does not start); true otherwise.</summary>
     public bool Validate()
     {
@@ -736,6 +739,11 @@ public sealed class JobEngineOptions
         if (ShardLeaseSeconds is < 5 or > 3600)
         {
             throw new ArgumentException($"{Section}:ShardLeaseSeconds must be between 5 and 3600 (got {ShardLeaseSeconds}).");
+        }
+
+        if (MaxUnits < 1)
+        {
+            throw new ArgumentException($"{Section}:MaxUnits must be at least 1 (got {MaxUnits}).");
         }
 
         return true;

@@ -1,4 +1,5 @@
 using AudioMix.Grains.Operations;
+using Microsoft.Extensions.Options;
 
 namespace AudioMix.Grains.Jobs;
 
@@ -9,7 +10,7 @@ namespace AudioMix.Grains.Jobs;
 /// <see cref="IOperationCatalogGrain.ValidateAsync"/>) and by every <see cref="IJobGrain.StartAsync"/>, so an impossible
 /// job is refused before any state is written.
 /// </summary>
-internal sealed class JobPreflight(JobOperationRegistry operations, IGrainFactory grains)
+internal sealed class JobPreflight(JobOperationRegistry operations, IGrainFactory grains, IOptions<JobEngineOptions> engine)
 {
     /// <summary>The validation and, when valid, the parsed steps.</summary>
     public async Task<(JobValidation Validation, TypedStep[] Steps)> CheckAsync(JobSpec spec)
@@ -41,8 +42,19 @@ internal sealed class JobPreflight(JobOperationRegistry operations, IGrainFactor
             steps[i] = Try(errors, () => new TypedStep(step.Op, operations.Get(step.Op).Parse(step.ParametersJson, dataset.Kind)));
         }
 
+        // The unit bound comes from the parameters alone (no item list read), so a job over AudioMix:Jobs:MaxUnits is
+        // refused before anything is prepared or planned.
+        var maxUnits = steps.Where(s => s is not null).Sum(s => s!.Params.MaxUnits(dataset.ItemCount));
+        var overLimit = maxUnits > engine.Value.MaxUnits;
+        if (overLimit)
+        {
+            errors.Add(
+                $"The job would make up to {maxUnits} units ({dataset.ItemCount} items in dataset {spec.DatasetId}), over the limit of " +
+                $"{engine.Value.MaxUnits} per job ({JobEngineOptions.Section}:MaxUnits); no job was created. Lower the ops' \"count\" or split the dataset.");
+        }
+
         var capacities = new List<StepCapacity>();
-        if (steps.Any(s => s is not null))
+        if (!overLimit && steps.Any(s => s is not null))
         {
             // Capacity rules count items (captioned, mixtures): the item list is read once, as planning will.
             var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();

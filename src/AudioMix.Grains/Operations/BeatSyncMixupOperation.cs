@@ -292,6 +292,9 @@ public sealed record BeatSyncMixupParams(
     int? Count, double Alpha, double Tolerance, double NoStretchTolerance, bool OctaveFolding, bool MeterMatch, int MaxUses, double MinConfidence,
     double? LengthSeconds, int Bars, double? TargetLufs, string Stretch, string Labels, bool PairsOnly) : OperationParams
 {
+    /// <inheritdoc/>
+    public override long MaxUnits(int items) => Count ?? Math.Max(1, items);
+
     internal BeatSyncPairOptions Pairing => new()
     {
         Tolerance = Tolerance,

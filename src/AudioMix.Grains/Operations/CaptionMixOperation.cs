@@ -158,6 +158,9 @@ public sealed record CaptionMixParams(
     int? Count, string Mode, int SampleRate, double MaxSeconds, double Similarity, bool LabelDisjoint, int MaxUses, int Variants, string Merger)
     : OperationParams
 {
+    /// <inheritdoc/>
+    public override long MaxUnits(int items) => Count ?? Math.Max(1, items);
+
     internal CaptionMixPlanOptions PlanOptions(int captionedItems) => new()
     {
         // Left out, count is one per captioned item, never more than they can supply.

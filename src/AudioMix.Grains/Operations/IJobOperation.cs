@@ -13,7 +13,15 @@ namespace AudioMix.Grains.Operations;
 /// type names): derived records need <c>[GenerateSerializer, Alias]</c>, and any collection in them must be a plain array.
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("AudioMix.OperationParams")]
-public abstract record OperationParams;
+public abstract record OperationParams
+{
+    /// <summary>
+    /// The most units this step can plan over a dataset of <paramref name="items"/> items — known from the parameters
+    /// alone, so a job over <c>AudioMix:Jobs:MaxUnits</c> is refused at submission without preparing or planning anything.
+    /// The default, one unit per item, holds for ops that plan at most one unit per item or per group of items.
+    /// </summary>
+    public virtual long MaxUnits(int items) => items;
+}
 
 /// <summary>One recipe step with its parsed parameters.</summary>
 /// <param name="Op">The op's recipe name.</param>

@@ -86,6 +86,9 @@ public sealed class MixupOperation(BlobAudio audio) : JobOperation<MixupParams, 
 [GenerateSerializer, Immutable, Alias("AudioMix.MixupParams")]
 public sealed record MixupParams(double Alpha, int? Count, string Length, double? TargetLufs) : OperationParams
 {
+    /// <inheritdoc/>
+    public override long MaxUnits(int items) => Count ?? items;
+
     /// <summary>The mixer's options.</summary>
     internal MixupOptions Options => new()
     {

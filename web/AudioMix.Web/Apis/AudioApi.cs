@@ -1,6 +1,7 @@
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
+using AudioMix.Grains.Audio;
 using AudioMix.Web.Hosting;
 using AudioMix.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,7 @@ internal static class AudioApi
     // The body is streamed to a temporary file rather than buffered: audio files are large and the
     // decoders (WAV reader, ffmpeg) want a seekable file anyway.
     internal static async Task<Results<Ok<InspectResponse>, ProblemHttpResult>> InspectAsync(
-        HttpRequest request, IOptions<AudioMixWebOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, IOptions<AudioMixWebOptions> options, IOptions<DecodingOptions> decoding, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -59,7 +60,7 @@ internal static class AudioApi
                 await file.CopyToAsync(target, cancellationToken);
             }
 
-            var report = await Task.Run(() => AudioInspector.Inspect(temp, cancellationToken), cancellationToken);
+            var report = await Task.Run(() => AudioInspector.Inspect(temp, decoding.Value.Limits, cancellationToken), cancellationToken);
             var s = report.Stream;
             return TypedResults.Ok(new InspectResponse(
                 file.FileName, s.Container, s.Codec, s.SampleRate, s.Channels, s.Frames, s.Duration,

@@ -116,7 +116,20 @@ internal static class DatasetsApi
             size.MaxRequestBodySize = options.Value.MaxRequestBytes;
         }
 
-        var result = await uploads.UploadMultipartAsync(id, request.ContentType, request.Body, cancellationToken);
+        UploadResult result;
+        try
+        {
+            result = await uploads.UploadMultipartAsync(id, request.ContentType, request.Body, cancellationToken);
+        }
+        catch (ArchiveLimitException ex)
+        {
+            return TypedResults.Problem(
+                ex.Message,
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "The archive is over a limit",
+                extensions: new Dictionary<string, object?> { ["limit"] = ex.Setting });
+        }
+
         if (result.Accepted.Count == 0 && result.Rejected.Count > 0)
         {
             return TypedResults.Problem(

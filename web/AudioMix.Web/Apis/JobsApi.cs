@@ -122,35 +122,61 @@ internal static class JobsApi
     /// <summary>The spec a request describes, or null with the 400 that says what is missing.</summary>
     private static JobSpec? ToSpec(CreateJobRequest request, out ProblemHttpResult? problem)
     {
-        problem = null;
+        try
+        {
+            problem = null;
+            return ToSpec(request);
+        }
+        catch (ArgumentException ex)
+        {
+            problem = BadRequest(ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The job spec a request asks for: its shape checked (dataset, at least one op, each with a name and an object of
+    /// parameters); the ops' parameters themselves are parsed by the job grain. An <see cref="ArgumentException"/> names
+    /// what is missing or malformed.
+    /// </summary>
+    internal static JobSpec ToSpec(CreateJobRequest request)
+    {
         if (string.IsNullOrWhiteSpace(request.DatasetId))
         {
-            problem = BadRequest("\"datasetId\" is required.");
-            return null;
+            throw new ArgumentException("\"datasetId\" is required.");
         }
 
         if (request.Operations is not { Count: > 0 })
         {
-            problem = BadRequest("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
-            return null;
+            throw new ArgumentException("\"operations\" must list at least one {\"op\": ..., \"params\": {...}}.");
         }
 
         var ops = new List<OperationSpec>();
         foreach (var (op, i) in request.Operations.Select((o, i) => (o, i)))
         {
-            if (string.IsNullOrWhiteSpace(op.Op))
+            if (op is null || string.IsNullOrWhiteSpace(op.Op))
             {
-                problem = BadRequest($"operations[{i}] has no \"op\".");
-                return null;
+                throw new ArgumentException($"operations[{i}] has no \"op\".");
             }
 
             if (op.Params is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null or JsonValueKind.Undefined) })
             {
-                problem = BadRequest($"operations[{i}].params must be an object.");
-                return null;
+                throw new ArgumentException($"operations[{i}].params must be an object.");
             }
 
-            ops.Add(new OperationSpec(op.Op, op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}"));
+            string parameters;
+            try
+            {
+                parameters = op.Params is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : "{}";
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Found by fuzzing (recipe): the JSON reader lets invalid UTF-8 in a property name through into a JsonElement,
+                // and only re-reading it as text fails — an InvalidOperationException that answered 500.
+                throw new ArgumentException($"operations[{i}].params is not valid UTF-8 JSON text ({ex.Message}).", ex);
+            }
+
+            ops.Add(new OperationSpec(op.Op, parameters));
         }
 
         return new JobSpec(

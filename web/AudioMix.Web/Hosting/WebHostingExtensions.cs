@@ -21,6 +21,9 @@ internal static partial class WebHostingExtensions
         builder.AddAudioMixSecurity();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // Bad bodies throw (instead of an empty 400) so BadRequestHandler can say what was wrong with them.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Services.DatasetUploadService>();
         builder.Services.AddSingleton<Services.JobSubmissions>();
@@ -41,8 +44,7 @@ internal static partial class WebHostingExtensions
         builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
         builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
         builder.Services.AddScoped<Services.ICurrentCaller, Services.CircuitCaller>();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         return builder;
     }
 
@@ -52,6 +54,7 @@ internal static partial class WebHostingExtensions
         app.UseStatusCodePages();
         app.UseAudioMixSecurity();
         app.UseAntiforgery();
+        app.UseJsonBodyLimit();
         // Public: static files, the API's description, health probes and sign-in. Everything else needs a caller
         // (the fallback policy), so endpoints added later are protected without saying so.
         app.MapStaticAssets().AllowAnonymous();

@@ -38,6 +38,13 @@ internal static class DatasetMetadata
             {
                 using var doc = JsonDocument.Parse(line);
                 var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    // Found by fuzzing (targz): a line holding a number or an array reached TryGetProperty, which throws
+                    // InvalidOperationException on non-objects — an upload answered 500 instead of naming the line.
+                    throw new FormatException($"expected a JSON object, found {root.ValueKind.ToString().ToLowerInvariant()}");
+                }
+
                 var file = root.TryGetProperty("file_name", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw new FormatException("no file_name");
                 var labels = new List<string>();
                 foreach (var name in new[] { "label", "labels" })
