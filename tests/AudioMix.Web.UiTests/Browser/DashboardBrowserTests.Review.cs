@@ -15,7 +15,7 @@ public sealed partial class DashboardBrowserTests
     [Fact]
     public async Task Review_outputs_with_previews_ab_player_keyboard_and_bulk_actions()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _baseUrl });
+        var context = await _host!.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _host.BaseUrl });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(ExpectTimeout);
         page.PageError += (_, e) => TestContext.Current.TestOutputHelper?.WriteLine($"[browser error] {e}");
