@@ -28,7 +28,7 @@ public sealed class OperationsApiTests : IAsyncLifetime
         var ops = (await client.GetFromJsonAsync<JsonElement>("/api/operations", ct)).EnumerateArray().ToArray();
 
         Assert.Equal(
-            ["beat_sync_mixup", "caption_mix", "mixup", "score", "segment_vocals", "separate"],
+            ["beat_sync_mixup", "caption_mix", "detect_speech", "mixup", "score", "segment_vocals", "separate"],
             ops.Select(o => o.GetProperty("name").GetString()));
         foreach (var op in ops)
         {

@@ -57,7 +57,9 @@ public static class GrainsHostingExtensions
         services.AddSingleton<IJobOperation, BeatSyncMixupOperation>();
         services.AddSingleton<IJobOperation, ScoreOperation>();
         services.AddSingleton<IJobOperation, SeparateOperation>();
+        services.AddModels(silo.Configuration);
         services.AddSingleton<IJobOperation, SegmentVocalsOperation>();
+        services.AddSingleton<IJobOperation, DetectSpeechOperation>();
         services.AddSingleton<JobOperationRegistry>();
         return silo;
     }
