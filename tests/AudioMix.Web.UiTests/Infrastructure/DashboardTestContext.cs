@@ -22,9 +22,12 @@ internal class DashboardTestContext : BunitContext
         });
         Services.AddSingleton<IDatasetService>(DatasetService);
         Services.AddSingleton<IJobService>(JobService);
+        Services.AddSingleton<IModelService>(ModelService);
     }
 
     public FakeDatasetService DatasetService { get; } = new();
 
     public FakeJobService JobService { get; } = new();
+
+    public FakeModelService ModelService { get; } = new();
 }

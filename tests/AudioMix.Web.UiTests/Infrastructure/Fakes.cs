@@ -176,3 +176,11 @@ internal sealed class FakeJobService : IJobService
             $$"""{"op":"mixup","seed":7,"unit":{{index}},"lambda":0.7,"sources":[{"role":"anchor","item":"{{anchorItem}}","file":"{{anchorItem}}.wav","weight":0.7,"gainDb":-1.5},{"role":"partner","item":"{{partnerItem}}","file":"{{partnerItem}}.wav","weight":0.3,"gainDb":2.25}]}""",
             null, review);
 }
+
+internal sealed class FakeModelService : IModelService
+{
+    public List<AudioMix.Abstractions.Models.ModelInfo> Models { get; } = [];
+
+    public Task<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>>([.. Models]);
+}

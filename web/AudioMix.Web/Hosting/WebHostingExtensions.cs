@@ -37,6 +37,7 @@ internal static partial class WebHostingExtensions
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
         builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
+        builder.Services.AddScoped<Services.IModelService, Services.GrainModelService>();
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return builder;
@@ -52,6 +53,7 @@ internal static partial class WebHostingExtensions
         app.MapScalarApiReference();
         app.MapHealthApi();
         app.MapOperationsApi();
+        app.MapModelsApi();
         app.MapAudioApi();
         app.MapDatasetsApi();
         app.MapJobsApi();
