@@ -63,6 +63,15 @@ public sealed class OnnxSeparatorTests
     }
 
     [Fact]
+    public void The_factory_runs_onnx_files_with_onnx_runtime()
+    {
+        using var separator = SeparatorFactory.Create("model:" + OnnxPath);
+        Assert.IsType<OnnxSeparator>(separator);
+        var stems = separator.Separate(Mix(0.7));
+        Assert.Equal(["stem0", "stem1"], stems.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Bad_files_wrong_rates_and_unavailable_cuda_are_clear_errors()
     {
         Assert.Throws<FileNotFoundException>(() => new OnnxSeparator("no-such-model.onnx"));
