@@ -24,6 +24,7 @@ internal static class AudioMixCommand
             BeatMixupCommand.Create(console),
             ScoreCommand.Create(console),
             SeparateCommand.Create(console),
+            SegmentCommand.Create(console),
             DatasetCommand.Create(console),
             JobCommand.Create(console),
             CaptionMixCommand.Create(console),

@@ -55,9 +55,21 @@ public static class SeparatorFactory
     /// <summary>Stereo centre extraction (stems "centre", "sides").</summary>
     public static ISeparator MidSide(MidSideOptions? options = null, torch.Device? device = null) => new MidSideSeparator(options ?? new MidSideOptions(), device);
 
-    /// <summary>A TorchScript separator model file (see <see cref="TorchScriptSeparator"/>).</summary>
-    public static ISeparator Model(string path, TorchScriptOptions? options = null, torch.Device? device = null) =>
-        new TorchScriptSeparator(path, options ?? new TorchScriptOptions(), device);
+    /// <summary>
+    /// A separator model file: ONNX (<c>.onnx</c>, run by <see cref="OnnxSeparator"/>, on CUDA when <paramref name="device"/>
+    /// is a CUDA device) or TorchScript (anything else, <see cref="TorchScriptSeparator"/>), with the same chunking options.
+    /// </summary>
+    public static ISeparator Model(string path, TorchScriptOptions? options = null, torch.Device? device = null)
+    {
+        options ??= new TorchScriptOptions();
+        if (path is not null && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            var cuda = device is { type: DeviceType.CUDA } d ? new global::AudioMix.Models.OnnxModelOptions(UseCuda: true, CudaDevice: Math.Max(0, (int)d.index)) : null;
+            return new OnnxSeparator(path, new OnnxSeparatorOptions(options.ChunkSeconds, options.Overlap, options.StemNames, options.SampleRate, cuda));
+        }
+
+        return new TorchScriptSeparator(path!, options, device);
+    }
 
     /// <summary>
     /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>two-stage-hpss</c>, <c>midside</c> (default options) or
@@ -70,7 +82,7 @@ public static class SeparatorFactory
         if (method.StartsWith("model:", StringComparison.Ordinal))
         {
             var path = method["model:".Length..];
-            return path.Length == 0 ? throw new ArgumentException("model: needs a path to a TorchScript file (model:PATH).", nameof(method)) : Model(path, device: device);
+            return path.Length == 0 ? throw new ArgumentException("model: needs a path to a TorchScript or ONNX file (model:PATH).", nameof(method)) : Model(path, device: device);
         }
 
         return method switch

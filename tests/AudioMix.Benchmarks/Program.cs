@@ -55,6 +55,12 @@ if (args.Length > 0 && args[0] == "separation")
     return;
 }
 
+if (args.Length > 0 && args[0] == "vad")
+{
+    VadBenchmarks.Run(args.Length > 1 && int.TryParse(args[1], out var vadSeconds) ? vadSeconds : 300);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "mapss")
 {
     MapssBenchmarks.Run(args.Length > 1 && int.TryParse(args[1], out var mapssSeconds) ? mapssSeconds : 10);

@@ -14,7 +14,7 @@ namespace AudioMix.Grains.Tests;
 [Collection(ClusterGroup.Name)]
 public sealed class OperationContractTests(ClusterFixture fixture)
 {
-    private static readonly string[] AllOps = ["beat_sync_mixup", "caption_mix", "mixup", "score", "segment_vocals", "separate"];
+    private static readonly string[] AllOps = ["beat_sync_mixup", "caption_mix", "detect_speech", "mixup", "score", "segment_vocals", "separate"];
 
     private IServiceProvider Silo => ((InProcessSiloHandle)fixture.Cluster.Silos[0]).ServiceProvider;
 
@@ -85,7 +85,7 @@ public sealed class OperationContractTests(ClusterFixture fixture)
     [InlineData("separate", """{"method": "repet-sim"}""")]
     [InlineData("separate", """{"method": "midside", "wienerIterations": 1}""")]
     [InlineData("segment_vocals", """{}""")]
-    [InlineData("segment_vocals", """{"method": "hpss", "score": "share", "onset": 0.7}""")]
+    [InlineData("segment_vocals", """{"method": "hpss", "detector": "rms", "score": "share", "onset": 0.7}""")]
     public void Validating_a_separation_recipe_constructs_no_separator(string opName, string json)
     {
         var before = SeparatorSettings.CreatedOnThisThread;
@@ -95,7 +95,7 @@ public sealed class OperationContractTests(ClusterFixture fixture)
         var settings = parsed switch
         {
             SeparateParams s => s.Separator,
-            SegmentVocalsParams v => v.Separator,
+            SegmentVocalsParams v => v.Separator!,
             _ => throw new InvalidOperationException(),
         };
         using (settings.Create())

@@ -157,8 +157,8 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
     }
 
     [Theory]
-    [InlineData("peak", """{"method": "midside", "merge": "none"}""")]
-    [InlineData("share", """{"method": "midside", "merge": "none", "score": "share", "onset": 0.7, "offset": 0.7, "minSpeechSeconds": 0.25}""")]
+    [InlineData("peak", """{"method": "midside", "detector": "rms", "merge": "none"}""")]
+    [InlineData("share", """{"method": "midside", "detector": "rms", "merge": "none", "score": "share", "onset": 0.7, "offset": 0.7, "minSpeechSeconds": 0.25}""")]
     public async Task Segment_vocals_cuts_voiced_spans_and_attaches_the_timed_transcript(string score, string parameters)
     {
         var datasetId = TestData.NewKey("ds");
@@ -202,6 +202,87 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         Assert.Equal(assets[1].Start!.Value, line.GetProperty("offset").GetDouble(), 5);
         Assert.Equal("centre", line.GetProperty("provenance").GetProperty("vocalStem").GetString());
         Assert.Equal(score, line.GetProperty("provenance").GetProperty("vad").GetProperty("score").GetString());
+    }
+
+    /// <summary>The espeak-ng sentence (words 0.61–4.46 s) at the test rate, stereo, over a quiet two-tone bed.</summary>
+    private static AudioBuffer SpeechOverTones()
+    {
+        var speech = AudioMix.Audio.Dsp.Resampler.Resample(AudioFile.Read(Path.Combine(AppContext.BaseDirectory, "Vad", "speech16k.wav")), Rate);
+        var mix = AudioBuffer.Silence(Rate, 2, speech.Frames);
+        for (var i = 0; i < speech.Frames; i++)
+        {
+            var t = (double)i / Rate;
+            var bed = (float)(0.03 * (Math.Sin(2 * Math.PI * 110 * t) + Math.Sin(2 * Math.PI * 165 * t)));
+            mix.Channels[0][i] = speech.Channels[0][i] + bed;
+            mix.Channels[1][i] = speech.Channels[0][i] + bed;
+        }
+
+        return mix;
+    }
+
+    [Fact]
+    public async Task Segment_vocals_on_the_mix_uses_silero_by_default_and_records_the_model_hash()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("silero " + datasetId, DatasetKind.Speech);
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([await AddItemAsync(datasetId, 0, SpeechOverTones())]);
+
+        var (status, outputs, manifest) = await RunAsync(datasetId, "segment_vocals", """{"method": "none", "merge": "none"}""");
+
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var output = Assert.Single(outputs);
+        Assert.Null(output.Error);
+        var assets = output.Assets!;
+        Assert.NotEmpty(assets);
+        Assert.InRange(assets[0].Start!.Value, 0.4, 0.8);
+        Assert.InRange(assets[^1].End!.Value, 4.0, 4.7);
+        Assert.Equal(assets.Count, manifest.Length);
+        var provenance = JsonDocument.Parse(manifest[0]).RootElement.GetProperty("provenance");
+        Assert.Equal("none", provenance.GetProperty("method").GetString());
+        var vad = provenance.GetProperty("vad");
+        Assert.Equal("silero", vad.GetProperty("detector").GetString());
+        Assert.Equal("silero-vad", vad.GetProperty("model").GetString());
+        Assert.Equal(AudioMix.Models.ModelCatalog.Get("silero-vad").Sha256, vad.GetProperty("modelSha256").GetString());
+        Assert.Equal(0.5, vad.GetProperty("threshold").GetDouble());
+        Assert.Equal(0.35, vad.GetProperty("negThreshold").GetDouble(), 9);
+    }
+
+    [Fact]
+    public async Task Detect_speech_keeps_only_the_speech_and_writes_a_line_per_segment()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("speech " + datasetId, DatasetKind.Speech);
+        var mix = SpeechOverTones();
+        var transcript = """[{"start": 0.6, "end": 4.4, "text": "silence first then a short sentence for the voice detector"}]""";
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([await AddItemAsync(datasetId, 0, mix, new Dictionary<string, string> { ["segments"] = transcript })]);
+
+        var (status, outputs, manifest) = await RunAsync(datasetId, "detect_speech", "{}");
+
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var output = Assert.Single(outputs);
+        var assets = output.Assets!;
+        var only = Assert.Single(assets); // merged into one ≤ 30 s chunk
+        Assert.InRange(only.Start!.Value, 0.4, 0.8);
+        Assert.InRange(only.End!.Value, 4.0, 4.7);
+        Assert.Equal("silence first then a short sentence for the voice detector", only.Text);
+        var speech = await new BlobAudio(fixture.Store).ReadAsync(output.OutputKey!, null, CancellationToken.None);
+        Assert.Equal(only.End!.Value - only.Start!.Value, speech.Duration, 2);
+        Assert.True(speech.Duration < mix.Duration - 1, $"kept {speech.Duration} of {mix.Duration} s");
+        var line = JsonDocument.Parse(Assert.Single(manifest)).RootElement;
+        Assert.Equal("silero", line.GetProperty("provenance").GetProperty("vad").GetProperty("detector").GetString());
+    }
+
+    [Theory]
+    [InlineData("segment_vocals", """{"onset": 0.5}""", "add \"detector\": \"rms\"")]
+    [InlineData("segment_vocals", """{"detector": "rms", "threshold": 0.5}""", "'threshold' do(es) not apply to detector 'rms'")]
+    [InlineData("segment_vocals", """{"method": "none", "fftSize": 1024}""", "'fftSize' do(es) not apply to method 'none'")]
+    [InlineData("segment_vocals", """{"method": "none", "audio": "vocals"}""", "needs a separator")]
+    [InlineData("detect_speech", """{"detector": "vad"}""", "detector")]
+    public void Detector_parameters_of_the_other_detector_are_refused(string op, string parameters, string named)
+    {
+        var registry = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Silos[0]).ServiceProvider.GetService(typeof(AudioMix.Grains.Operations.JobOperationRegistry)) as AudioMix.Grains.Operations.JobOperationRegistry;
+        var ex = Assert.ThrowsAny<ArgumentException>(() => registry!.Get(op).Parse(parameters, DatasetKind.Speech));
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
+using AudioMix.Models;
 using AudioMix.Separation.Segmentation;
 
 namespace AudioMix.Separation.Eval;
@@ -11,7 +12,8 @@ namespace AudioMix.Separation.Eval;
 /// true spans (meta.json "segments"), with the vocal stem taken from the true vocals (ceiling), the mixture (what
 /// segmenting without separation gives) and each separator. Reported: frame-level precision / recall / F1 of the raw
 /// detector (unpadded, unmerged segments, 10 ms grid), and for the default ASR chunks (padded, merged ≤ 30 s) the share
-/// of sentences that land whole inside one chunk and the share of chunk time that is speech.
+/// of sentences that land whole inside one chunk and the share of chunk time that is speech. Each signal is scored with
+/// the RMS detector and, when the pinned model is installed (infra/models/install), with Silero VAD at its defaults.
 /// </summary>
 internal static class SegmentationEval
 {
@@ -24,8 +26,33 @@ internal static class SegmentationEval
             Vocals: AudioFile.Read(Path.Combine(dir, "stems", "vocals.flac")),
             Truth: Sentences(Path.Combine(dir, "meta.json")))).ToArray();
         Console.WriteLine($"vocal clips: {clips.Length}, {clips.Sum(c => c.Truth.Count)} sentences  (frame P | R | F1 unmerged; sentences whole in one chunk; speech share of chunk time)");
+        var store = new ModelStore(ModelStoreOptions.FromEnvironment());
+        using var silero = store.IsInstalled(ModelCatalog.SileroVad) ? SileroVad.Load(store) : null;
+        if (silero is null)
+        {
+            Console.WriteLine($"(Silero VAD not installed in {store.Root}: run {ModelStore.InstallCommand} for the silero rows)");
+        }
+
+        void ReportSilero(string name, (AudioBuffer Audio, IReadOnlyList<(double Start, double End)> Truth)[] signals)
+        {
+            if (silero is null)
+            {
+                return;
+            }
+
+            var raw = new SileroSpeechDetector(silero, new SileroVadOptions(Merge: false));
+            var chunks = new SileroSpeechDetector(silero);
+            Score(name, signals.Select(c =>
+            {
+                var probabilities = raw.Probabilities(c.Audio);
+                return (c.Audio.Duration, c.Truth, raw.Segment(probabilities, c.Audio.Duration), chunks.Segment(probabilities, c.Audio.Duration));
+            }).ToArray());
+        }
+
         Report("true vocals (ceiling)", clips.Select(c => (c.Vocals, c.Truth)).ToArray());
+        ReportSilero("  silero", clips.Select(c => (c.Vocals, c.Truth)).ToArray());
         Report("mixture (no separation)", clips.Select(c => (c.Mix, c.Truth)).ToArray());
+        ReportSilero("  silero", clips.Select(c => (c.Mix, c.Truth)).ToArray());
         foreach (var method in SeparatorFactory.BuiltInMethods.Where(m => only.Count == 0 || only.Contains(m)))
         {
             using var separator = SeparatorFactory.Create(method);
@@ -36,6 +63,8 @@ internal static class SegmentationEval
             {
                 Report(string.Create(CultureInfo.InvariantCulture, $"  share ≥ {threshold}"), separated.Select(c => (c.Vocals, (AudioBuffer?)c.Mix, c.Truth)).ToArray(), threshold);
             }
+
+            ReportSilero("  silero", separated.Select(c => (c.Vocals, c.Truth)).ToArray());
         }
     }
 
@@ -48,12 +77,18 @@ internal static class SegmentationEval
         var score = clips.Any(c => c.Mix is not null) ? VocalActivityScore.Share : VocalActivityScore.Peak;
         var raw = new VocalActivitySegmenter(new VocalActivityOptions(OnsetThreshold: threshold, OffsetThreshold: threshold, PaddingSeconds: 0, Merge: false, Score: score));
         var chunks = new VocalActivitySegmenter(new VocalActivityOptions(OnsetThreshold: threshold, OffsetThreshold: threshold, Score: score));
+        Score(name, clips.Select(c => (c.Vocals.Duration, c.Truth, raw.Segment(c.Vocals, c.Mix), chunks.Segment(c.Vocals, c.Mix))).ToArray());
+    }
+
+    /// <summary>Frame P/R/F1 of the raw spans on a 10 ms grid; sentences whole in one chunk; speech share of chunk time.</summary>
+    private static void Score(string name, (double Duration, IReadOnlyList<(double Start, double End)> Truth, IReadOnlyList<VocalSegment> Raw, IReadOnlyList<VocalSegment> Chunks)[] clips)
+    {
         double tp = 0, fp = 0, fn = 0, speechInChunks = 0, chunkTime = 0;
         int whole = 0, sentences = 0;
-        foreach (var (vocals, mix, truth) in clips)
+        foreach (var (duration, truth, rawSegments, merged) in clips)
         {
-            var detected = raw.Segment(vocals, mix).Select(s => (s.Start, s.End)).ToArray();
-            for (var t = Grid / 2; t < vocals.Duration; t += Grid)
+            var detected = rawSegments.Select(s => (s.Start, s.End)).ToArray();
+            for (var t = Grid / 2; t < duration; t += Grid)
             {
                 var (isTrue, isDetected) = (Inside(truth, t), Inside(detected, t));
                 tp += isTrue && isDetected ? 1 : 0;
@@ -61,7 +96,6 @@ internal static class SegmentationEval
                 fn += isTrue && !isDetected ? 1 : 0;
             }
 
-            var merged = chunks.Segment(vocals, mix);
             sentences += truth.Count;
             whole += truth.Count(s => merged.Any(c => c.Start <= s.Start && c.End >= s.End));
             foreach (var c in merged)

@@ -5,7 +5,7 @@ using AudioMix.Web.Tests.Infrastructure;
 
 namespace AudioMix.Web.Tests;
 
-/// <summary><c>GET /api/operations</c>: the registry's operations with their parameter schemas.</summary>
+/// <summary><c>GET /api/operations</c>: the registry's operations with their parameter schemas; <c>GET /api/models</c>: the models they load.</summary>
 public sealed class OperationsApiTests : PlatformTest
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class OperationsApiTests : PlatformTest
         var ops = (await client.GetFromJsonAsync<JsonElement>("/api/operations", ct)).EnumerateArray().ToArray();
 
         Assert.Equal(
-            ["beat_sync_mixup", "caption_mix", "mixup", "score", "segment_vocals", "separate"],
+            ["beat_sync_mixup", "caption_mix", "detect_speech", "mixup", "score", "segment_vocals", "separate"],
             ops.Select(o => o.GetProperty("name").GetString()));
         foreach (var op in ops)
         {
@@ -41,5 +41,23 @@ public sealed class OperationsApiTests : PlatformTest
             .Single(p => p.GetProperty("name").GetString() == "method");
         Assert.Equal("choice", method.GetProperty("type").GetString());
         Assert.Contains("two-stage-hpss", method.GetProperty("choices").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public async Task Lists_silero_vad_installed_with_its_licence_hash_and_ops()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = Factory.CreateClient();
+        var models = (await client.GetFromJsonAsync<JsonElement>("/api/models", ct)).EnumerateArray().ToArray();
+
+        var silero = Assert.Single(models, m => m.GetProperty("name").GetString() == "silero-vad");
+        Assert.Equal("5", silero.GetProperty("version").GetString());
+        Assert.Equal("MIT", silero.GetProperty("license").GetString());
+        Assert.False(silero.GetProperty("requiresLicenseAcceptance").GetBoolean());
+        Assert.Equal(AudioMix.Models.ModelCatalog.Get("silero-vad").Sha256, silero.GetProperty("sha256").GetString());
+        Assert.Equal("npm @ricky0123/vad-web@0.0.31:package/dist/silero_vad_v5.onnx", silero.GetProperty("source").GetString());
+        // infra/test installs the pinned models before the tests run.
+        Assert.Equal("installed", silero.GetProperty("state").GetString());
+        Assert.Equal(["segment_vocals", "detect_speech"], silero.GetProperty("usedBy").EnumerateArray().Select(v => v.GetString()));
     }
 }

@@ -64,7 +64,9 @@ public static class GrainsHostingExtensions
         services.AddSingleton<IJobOperation, BeatSyncMixupOperation>();
         services.AddSingleton<IJobOperation, ScoreOperation>();
         services.AddSingleton<IJobOperation, SeparateOperation>();
+        services.AddModels(silo.Configuration);
         services.AddSingleton<IJobOperation, SegmentVocalsOperation>();
+        services.AddSingleton<IJobOperation, DetectSpeechOperation>();
         services.AddSingleton<JobOperationRegistry>();
         services.AddSingleton<JobPreflight>();
         services.AddSingleton<PreviewRenderer>();

@@ -38,10 +38,16 @@ internal static class SeparationParameters
     private static readonly ParameterDescriptor CentreStereo = Param.Flag("centreStereo", new TwoStageHpssOptions().CentreStereo, "On stereo, keep only the centre in the vocals").When("method", "two-stage-hpss");
     private static readonly ParameterDescriptor SmoothingSeconds = Param.Number("smoothingSeconds", 0.05, 0, 2, "Mask smoothing, seconds").When("method", "midside");
 
-    /// <summary>The separation parameters with <paramref name="defaultMethod"/> as the default method, in form order.</summary>
-    public static ParameterDescriptor[] Schema(string defaultMethod) =>
+    /// <summary>The <c>method</c> that skips separation (where an op allows it).</summary>
+    public const string None = "none";
+
+    /// <summary>
+    /// The separation parameters with <paramref name="defaultMethod"/> as the default method, in form order;
+    /// <paramref name="allowNone"/> adds the method <see cref="None"/> (read with <see cref="ReadOrNone"/>).
+    /// </summary>
+    public static ParameterDescriptor[] Schema(string defaultMethod, bool allowNone = false) =>
     [
-        Param.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods], "Separation method"),
+        Param.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods, .. allowNone ? new[] { None } : []], allowNone ? "Separation method (none: work on the mix)" : "Separation method"),
         FftSize, HopLength, WienerIterations, WienerWindowSeconds,
         HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin,
         SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds,
@@ -49,11 +55,25 @@ internal static class SeparationParameters
         SmoothingSeconds,
     ];
 
+    /// <summary>
+    /// <see cref="Read"/>, or <see langword="null"/> for method <see cref="None"/> (then every method's settings are refused).
+    /// </summary>
+    public static SeparatorSettings? ReadOrNone(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema)
+    {
+        if (p.Choice(schema[0]) != None)
+        {
+            return Read(p, schema);
+        }
+
+        p.RejectAny($"method '{None}'", schema.Skip(1).Where(d => d.AppliesWhen is { Parameter: "method" }).Select(d => d.Name));
+        return null;
+    }
+
     /// <summary>Parses and checks the separator settings (<paramref name="schema"/> from <see cref="Schema"/>).</summary>
     public static SeparatorSettings Read(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema)
     {
         var method = p.Choice(schema[0]);
-        var inapplicable = schema.Skip(1).Where(d => d.AppliesWhen is { } c && !c.Values.Contains(method, StringComparer.Ordinal)).Select(d => d.Name);
+        var inapplicable = schema.Skip(1).Where(d => d.AppliesWhen is { Parameter: "method" } c && !c.Values.Contains(method, StringComparer.Ordinal)).Select(d => d.Name);
         p.RejectAny($"method '{method}'", inapplicable);
 
         // Checked here (the options' own validation, which is all constructing the separator checks first) so a bad

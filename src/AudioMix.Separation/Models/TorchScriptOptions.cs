@@ -7,7 +7,20 @@ namespace AudioMix.Separation.Models;
 /// <param name="SampleRate">The rate the model was trained at; <see langword="null"/> accepts any. A mismatch is an error (resample first).</param>
 public sealed record TorchScriptOptions(double ChunkSeconds = 8.0, double Overlap = 0.25, IReadOnlyList<string>? StemNames = null, int? SampleRate = null)
 {
-    internal void Validate()
+    internal void Validate() => ModelChunking.Of(this).Validate();
+}
+
+/// <summary>How a chunked model separator cuts its input (<see cref="ChunkedModelSeparator"/>).</summary>
+/// <param name="ChunkSeconds">Chunk length; 0 = whole input at once.</param>
+/// <param name="Overlap">Fraction of a chunk shared with the next.</param>
+/// <param name="SampleRate">The rate the model expects, if fixed.</param>
+internal readonly record struct ModelChunking(double ChunkSeconds, double Overlap, int? SampleRate)
+{
+    public static ModelChunking Of(TorchScriptOptions options) => new(options.ChunkSeconds, options.Overlap, options.SampleRate);
+
+    public static ModelChunking Of(OnnxSeparatorOptions options) => new(options.ChunkSeconds, options.Overlap, options.SampleRate);
+
+    public void Validate()
     {
         if (!double.IsFinite(ChunkSeconds) || ChunkSeconds < 0 || ChunkSeconds > 600)
         {

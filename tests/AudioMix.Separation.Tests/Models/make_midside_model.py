@@ -1,6 +1,7 @@
-"""Writes midside_model.pt: a tiny TorchScript "separator" with known math, for AudioMix.Separation.Tests.
+"""Writes midside_model.pt and midside_model.onnx: a tiny "separator" with known math, for AudioMix.Separation.Tests
+(TorchScript for TorchScriptSeparator, ONNX for OnnxSeparator: the same module exported both ways).
 
-Regenerate (Debian 12's python3-torch 1.13):  /usr/bin/python3 make_midside_model.py
+Regenerate (Debian 12's python3-torch 1.13; torch.onnx needs no other package):  /usr/bin/python3 make_midside_model.py
 forward(mix [1, 2, L]) -> [1, 2 stems, 2 channels, L]:
   stem "mid"  = ((L + R) / 2, (L + R) / 2)
   stem "side" = ((L - R) / 2, (R - L) / 2)
@@ -28,4 +29,8 @@ if __name__ == "__main__":
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "midside_model.pt")
     # The stem names travel as an extra file in the archive (TorchSharp cannot return strings from methods).
     torch.jit.save(module, out, _extra_files={"stems.txt": "mid\nside\n"})
+    # ONNX: input "mix" [1, 2, samples] -> "stems" [1, 2, 2, samples], the samples axis free.
+    torch.onnx.export(
+        MidSide().eval(), torch.zeros(1, 2, 1024), os.path.join(os.path.dirname(out), "midside_model.onnx"),
+        input_names=["mix"], output_names=["stems"], dynamic_axes={"mix": {2: "samples"}, "stems": {3: "samples"}}, opset_version=13)
     print(out)

@@ -23,6 +23,7 @@ internal class DashboardTestContext : BunitContext
         Services.AddSingleton<IDatasetService>(DatasetService);
         Services.AddSingleton<IJobService>(JobService);
         Services.AddSingleton<ICurrentCaller>(Caller);
+        Services.AddSingleton<IModelService>(ModelService);
     }
 
     /// <summary>Who the components think is signed in: the local administrator unless a test says otherwise.</summary>
@@ -31,4 +32,6 @@ internal class DashboardTestContext : BunitContext
     public FakeDatasetService DatasetService { get; } = new();
 
     public FakeJobService JobService { get; } = new();
+
+    public FakeModelService ModelService { get; } = new();
 }

@@ -280,3 +280,11 @@ internal sealed class FixedCaller : ICurrentCaller
 
     public Task<AudioMix.Web.Security.Caller> GetAsync() => Task.FromResult(Current);
 }
+
+internal sealed class FakeModelService : IModelService
+{
+    public List<AudioMix.Abstractions.Models.ModelInfo> Models { get; } = [];
+
+    public Task<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>>([.. Models]);
+}

@@ -44,6 +44,7 @@ internal static partial class WebHostingExtensions
         builder.Services.AddScoped<Services.IDatasetService, Services.GrainDatasetService>();
         builder.Services.AddScoped<Services.IJobService, Services.GrainJobService>();
         builder.Services.AddScoped<Services.ICurrentCaller, Services.CircuitCaller>();
+        builder.Services.AddScoped<Services.IModelService, Services.GrainModelService>();
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         return builder;
     }
@@ -64,6 +65,7 @@ internal static partial class WebHostingExtensions
         app.MapKeysApi();
         app.MapHealthApi();
         app.MapOperationsApi();
+        app.MapModelsApi();
         app.MapAudioApi();
         app.MapDatasetsApi();
         app.MapJobsApi();

@@ -167,3 +167,17 @@ internal sealed class GrainJobService(IGrainFactory grains, ICurrentCaller calle
 
     private async Task<bool> ChangeableAsync(string jobId) => (await callers.GetAsync()).CanWrite && await SeenAsync(jobId);
 }
+
+/// <summary>What the dashboard needs from the model registry.</summary>
+internal interface IModelService
+{
+    /// <summary>The pinned learned models and their installation state (the cluster's answer).</summary>
+    Task<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>> ListAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Models through the grains (the same call <c>GET /api/models</c> makes).</summary>
+internal sealed class GrainModelService(IGrainFactory grains) : IModelService
+{
+    public Task<IReadOnlyList<AudioMix.Abstractions.Models.ModelInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        grains.GetGrain<AudioMix.Abstractions.Models.IModelCatalogGrain>(0).ListAsync();
+}

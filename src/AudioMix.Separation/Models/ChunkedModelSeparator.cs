@@ -1,0 +1,282 @@
+using AudioMix.Audio;
+
+namespace AudioMix.Separation.Models;
+
+/// <summary>
+/// A separator model run chunk by chunk: audio is cut into overlapping chunks, each chunk's output is weighted by a
+/// triangle (Demucs' <c>apply_model</c> transition) and the overlaps are averaged, so long inputs never go through the
+/// model at once; streams are processed the same way with only about one chunk of audio held. Subclasses run one chunk
+/// <c>[channels, samples]</c> through their runtime (TorchScript, ONNX Runtime) and return <c>[stems, channels, samples]</c>.
+/// </summary>
+public abstract class ChunkedModelSeparator : ISeparator
+{
+    private readonly ModelChunking _chunking;
+    private bool _disposed;
+
+    /// <summary>Sets the (validated) chunking.</summary>
+    private protected ChunkedModelSeparator(ModelChunking chunking)
+    {
+        chunking.Validate();
+        _chunking = chunking;
+    }
+
+    /// <summary>The stem names once known (from the options or the model; else numbered at the first chunk).</summary>
+    private protected string[]? Stems { get; set; }
+
+    /// <inheritdoc />
+    public string Method => "model";
+
+    /// <inheritdoc />
+    /// <remarks>Known after loading when the model names its stems or the options do; otherwise after the first separation ("stem0", "stem1", …).</remarks>
+    public IReadOnlyList<string> StemNames => Stems ?? [];
+
+    /// <inheritdoc />
+    public abstract IReadOnlyDictionary<string, object> Parameters { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, AudioBuffer> Separate(AudioBuffer mixture, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mixture);
+        var parts = new Dictionary<string, List<AudioBuffer>>(StringComparer.Ordinal);
+        Separate([mixture], (stem, block) =>
+        {
+            if (!parts.TryGetValue(stem, out var list))
+            {
+                parts[stem] = list = [];
+            }
+
+            list.Add(block);
+        }, cancellationToken);
+        return parts.ToDictionary(kv => kv.Key, kv => Concatenate(kv.Value, mixture.SampleRate, mixture.ChannelCount), StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public void Separate(IEnumerable<AudioBuffer> blocks, Action<string, AudioBuffer> onStemBlock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(onStemBlock);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var options = _chunking;
+        var pending = Array.Empty<List<float>>();
+        long consumed = 0; // samples before pending[0]
+        var rate = -1;
+        var channels = -1;
+        int chunk = 0, hop = 0;
+        float[] weight = [];
+        float[][][] sum = [];
+        float[] weightSum = [];
+        long nextChunk = 0;
+
+        void RunChunk(long start, bool last)
+        {
+            var offset = (int)(start - consumed);
+            var available = Math.Min(chunk, pending[0].Count - offset);
+            var input = new float[channels][];
+            for (var c = 0; c < channels; c++)
+            {
+                // The last chunk is zero-padded to full length, as Demucs does.
+                input[c] = new float[chunk];
+                pending[c].CopyTo(offset, input[c], 0, available);
+            }
+
+            var data = RunModel(input, out var stems);
+            if (sum.Length == 0)
+            {
+                Stems ??= [.. Enumerable.Range(0, stems).Select(i => $"stem{i}")];
+                if (Stems.Length != stems)
+                {
+                    throw new InvalidOperationException($"The model returned {stems} stems but {Stems.Length} stem names were given.");
+                }
+
+                sum = new float[stems][][];
+                for (var s = 0; s < stems; s++)
+                {
+                    sum[s] = new float[channels][];
+                    for (var c = 0; c < channels; c++)
+                    {
+                        sum[s][c] = new float[chunk];
+                    }
+                }
+            }
+
+            var total = last ? available : chunk;
+            for (var s = 0; s < stems; s++)
+            {
+                for (var c = 0; c < channels; c++)
+                {
+                    var acc = sum[s][c];
+                    EnsureLength(ref acc, offset + total);
+                    sum[s][c] = acc;
+                    var source = ((s * channels) + c) * chunk;
+                    for (var i = 0; i < total; i++)
+                    {
+                        acc[offset + i] += data[source + i] * weight[i];
+                    }
+                }
+            }
+
+            EnsureLength(ref weightSum, offset + total);
+            for (var i = 0; i < total; i++)
+            {
+                weightSum[offset + i] += weight[i];
+            }
+        }
+
+        void Emit(int count)
+        {
+            if (count <= 0)
+            {
+                return;
+            }
+
+            for (var s = 0; s < sum.Length; s++)
+            {
+                var outChannels = new float[channels][];
+                for (var c = 0; c < channels; c++)
+                {
+                    outChannels[c] = new float[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        outChannels[c][i] = sum[s][c][i] / weightSum[i];
+                    }
+
+                    sum[s][c] = sum[s][c][count..];
+                }
+
+                onStemBlock(Stems![s], new AudioBuffer(rate, outChannels));
+            }
+
+            weightSum = weightSum[count..];
+            foreach (var p in pending)
+            {
+                p.RemoveRange(0, count);
+            }
+
+            consumed += count;
+        }
+
+        foreach (var block in blocks)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (rate < 0)
+            {
+                rate = block.SampleRate;
+                channels = block.ChannelCount;
+                if (options.SampleRate is { } expected && expected != rate)
+                {
+                    throw new ArgumentException($"The model expects {expected} Hz audio, got {rate} Hz: resample the input first.", nameof(blocks));
+                }
+
+                pending = [.. Enumerable.Range(0, channels).Select(_ => new List<float>())];
+                chunk = options.ChunkSeconds > 0 ? Math.Max(1, (int)Math.Round(options.ChunkSeconds * rate)) : 0;
+                hop = chunk > 0 ? Math.Max(1, (int)Math.Round(chunk * (1 - options.Overlap))) : 0;
+                weight = chunk > 0 ? Triangle(chunk) : [];
+            }
+            else if (block.SampleRate != rate || block.ChannelCount != channels)
+            {
+                throw new ArgumentException($"Every block must have {rate} Hz and {channels} channel(s).", nameof(blocks));
+            }
+
+            for (var c = 0; c < channels; c++)
+            {
+                pending[c].AddRange(block.Channels[c]);
+            }
+
+            // Run every chunk that is fully available; samples before the next chunk's start are then final.
+            while (chunk > 0 && (nextChunk * (long)hop) + chunk <= consumed + pending[0].Count)
+            {
+                RunChunk(nextChunk * (long)hop, last: false);
+                nextChunk++;
+                Emit((int)((nextChunk * (long)hop) - consumed));
+            }
+        }
+
+        if (rate < 0)
+        {
+            throw new ArgumentException("The stream holds no audio.", nameof(blocks));
+        }
+
+        var length = consumed + pending[0].Count;
+        if (chunk == 0)
+        {
+            // Whole input at once.
+            chunk = (int)length;
+            hop = chunk;
+            weight = Enumerable.Repeat(1f, chunk).ToArray();
+        }
+
+        while (nextChunk * (long)hop < length)
+        {
+            var start = nextChunk * (long)hop;
+            RunChunk(start, last: start + chunk >= length);
+            nextChunk++;
+            if (start + chunk >= length)
+            {
+                break;
+            }
+        }
+
+        Emit((int)(length - consumed));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        DisposeModel();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Runs one chunk (<paramref name="input"/>: one array per channel, all of the chunk length) and returns the stems
+    /// flattened as <c>[stems, channels, samples]</c>, with their count in <paramref name="stems"/>.
+    /// </summary>
+    private protected abstract float[] RunModel(float[][] input, out int stems);
+
+    /// <summary>Releases the model.</summary>
+    private protected abstract void DisposeModel();
+
+    /// <summary>Demucs' transition weights: a triangle peaking mid-chunk, never zero at the ends.</summary>
+    private static float[] Triangle(int length)
+    {
+        var w = new float[length];
+        var peak = (length + 1) / 2f;
+        for (var i = 0; i < length; i++)
+        {
+            w[i] = Math.Min(i + 1, length - i) / peak;
+        }
+
+        return w;
+    }
+
+    private static void EnsureLength(ref float[] array, int length)
+    {
+        if (array.Length < length)
+        {
+            Array.Resize(ref array, Math.Max(length, array.Length * 2));
+        }
+    }
+
+    private static AudioBuffer Concatenate(List<AudioBuffer> parts, int rate, int channels)
+    {
+        var total = parts.Sum(p => p.Frames);
+        var result = AudioBuffer.Silence(rate, channels, total);
+        var at = 0;
+        foreach (var part in parts)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                part.Channels[c].CopyTo(result.Channels[c], at);
+            }
+
+            at += part.Frames;
+        }
+
+        return result;
+    }
+}
