@@ -12,9 +12,10 @@ public sealed class DecodeLimitsTests(FfmpegFixture fx) : IClassFixture<FfmpegFi
         using var dir = new TempDir();
         var fifo = dir.File("stalled.mp3");
         FfmpegFixture.Run("mkfifo", fifo);
-        // A writer that sends the start of an MP3 (an ID3 header) and then nothing, holding the pipe open: ffprobe
+        // A writer that sends the start of an MP3 (an ID3 header) and then nothing, holding the pipe open (the braces keep
+        // the write end open through the sleep; without them ffprobe would see end-of-file at once): ffprobe
         // waits for the rest for ever — the shape of a stalled upload, a hung network mount or a decoder stuck on a file.
-        using var writer = Process.Start(new ProcessStartInfo("sh", ["-c", $"printf 'ID3\\004\\000\\000\\000\\000\\000\\020' > '{fifo}'; sleep 60"]) { UseShellExecute = false })!;
+        using var writer = Process.Start(new ProcessStartInfo("sh", ["-c", $"{{ printf 'ID3\\004\\000\\000\\000\\000\\000\\020'; sleep 60; }} > '{fifo}'"]) { UseShellExecute = false })!;
         try
         {
             var limits = new DecodeLimits(TimeSpan.FromSeconds(2), 3600);
@@ -23,8 +24,8 @@ public sealed class DecodeLimitsTests(FfmpegFixture fx) : IClassFixture<FfmpegFi
             clock.Stop();
 
             Assert.Contains(fifo, ex.Message, StringComparison.Ordinal);
+            Assert.True(ex.InnerException is TimeoutException, ex.Message);
             Assert.Contains("AudioMix:Decoding:TimeoutSeconds", ex.Message, StringComparison.Ordinal);
-            Assert.IsType<TimeoutException>(ex.InnerException);
             // Two seconds of waiting plus killing the child; far from "for ever".
             Assert.InRange(clock.Elapsed.TotalSeconds, 1.9, 15);
         }
