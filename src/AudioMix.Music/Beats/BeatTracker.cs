@@ -71,26 +71,20 @@ public sealed class BeatTracker : IDisposable
         return Decode(features, Options);
     }
 
-    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options)
+    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options) =>
+        Decode(features, options, MultiFeatureTracker.Track(features, options));
+
+    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options, IReadOnlyList<BeatCandidate> candidates)
     {
-        var onset = features.Onset;
-        if (!onset.Any(v => v > 0))
+        var chosen = MultiFeatureTracker.Select(candidates);
+        if (chosen is null)
         {
             return BeatAnalysis.Empty;
         }
 
-        var tempo = TempoEstimator.Estimate(features.Autocorrelation, options);
-        if (tempo.PeriodFrames <= 1)
-        {
-            return BeatAnalysis.Empty;
-        }
-
-        var (local, beatFrames) = DpBeatTracker.Track(onset, tempo.PeriodFrames, options.Tightness, options.Trim, options.LibrosaTrimThreshold);
-        if (beatFrames.Length == 0)
-        {
-            return BeatAnalysis.Empty with { Confidence = tempo.Strength };
-        }
-
+        var local = chosen.Local;
+        var beatFrames = MetricalTests.OffBeatCorrection(features, chosen.Frames) ?? chosen.Frames;
+        var period = chosen.PeriodFrames;
         var frames = new double[beatFrames.Length];
         for (var i = 0; i < frames.Length; i++)
         {
@@ -101,12 +95,16 @@ public sealed class BeatTracker : IDisposable
 
         var fps = options.FrameRate;
         var times = frames.Select(f => Math.Max(0, f / fps)).ToArray();
-        var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : tempo.Bpm;
-        var meter = DownbeatEstimator.Estimate(frames, tempo.PeriodFrames, features, options.TripleMeterT);
+        var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : 60 * fps / period;
+        var meter = DownbeatEstimator.Estimate(frames, period, features, options.TripleMeterT);
         var downbeats = meter.Meter == 0
             ? []
             : times.Where((_, i) => i >= meter.Phase && (i - meter.Phase) % meter.Meter == 0).ToArray();
-        return new BeatAnalysis(bpm, times, downbeats, meter.Meter, tempo.Strength);
+        // Committee agreement predicts accuracy (Holzapfel et al. 2012); measured with the F-measure, which — unlike the
+        // information gain used for selection — also drops when the final beats sit half a beat or an octave away from
+        // what the other detection functions found. Pearson r with F: 0.74 on dev/, 0.50 on real-dev/.
+        var confidence = MultiFeatureTracker.Agreement(times, candidates, chosen, fps);
+        return new BeatAnalysis(bpm, times, downbeats, meter.Meter, Math.Clamp(confidence, 0, 1));
     }
 
     private static bool IsPeak(double[] y, int k) => k > 0 && k < y.Length - 1 && y[k] >= y[k - 1] && y[k] >= y[k + 1];

@@ -33,9 +33,9 @@ internal static class DownbeatEstimator
         double[]? previous = null;
         for (var i = 0; i < k; i++)
         {
-            var start = (int)Math.Round(beatFrames[i]);
+            var start = Math.Clamp((int)Math.Round(beatFrames[i]), 0, frames - 1);
             var end = i + 1 < k ? (int)Math.Round(beatFrames[i + 1]) : (int)Math.Round(beatFrames[i] + period);
-            var spectrum = BeatSpectrum(features.HarmonicMagnitude, Math.Clamp(start, 0, frames - 1), Math.Clamp(end, start + 1, frames));
+            var spectrum = BeatSpectrum(features.HarmonicMagnitude, start, Math.Clamp(end, start + 1, frames));
             change[i] = previous is null || spectrum is null ? double.NaN : JensenShannon(previous, spectrum);
             previous = spectrum;
             low[i] = PeakAround(features.LowOnset, start);

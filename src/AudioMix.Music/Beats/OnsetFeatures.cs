@@ -9,7 +9,20 @@ namespace AudioMix.Music.Beats;
 /// <param name="HarmonicMagnitude">Mel magnitude (√power) of the bands up to <see cref="BeatTrackerOptions.HarmonicMaxHz"/>, [bands][frames].</param>
 /// <param name="Autocorrelation">Mean of the per-frame ∞-normalised windowed autocorrelations (librosa tempogram), lags 0..W−1.</param>
 /// <param name="MelDb">The full log-mel spectrogram in dB, [bands][frames] (for beat-synchronous bar repetition).</param>
-internal sealed record OnsetFeatures(double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb);
+/// <param name="Detections">
+/// The onset detection functions the multi-feature decoder tracks separately (Zapata et al. 2014), each with its own
+/// mean tempogram: the median log-mel flux (<paramref name="Onset"/>), the mean log-mel flux (all bands vote, so sparse
+/// chord and melody onsets count), the low-band flux (kick and bass, <paramref name="LowOnset"/>), the high-band flux
+/// (hi-hats, snare noise: a high-frequency-content detector, Masri 1996) and the energy flux (positive difference of the
+/// log of the total power, Essentia's 'rms' ODF).
+/// </param>
+/// <param name="Chroma">Pitch-class energy per frame, [12][frames], from STFT bins between 60 Hz and 2 kHz (harmonic change for downbeats).</param>
+internal sealed record OnsetFeatures(
+    double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb,
+    IReadOnlyList<DetectionFunction> Detections, float[][] Chroma);
+
+/// <summary>One onset detection function and its mean autocorrelation tempogram.</summary>
+internal sealed record DetectionFunction(string Name, double[] Values, double[] Autocorrelation);
 
 /// <summary>
 /// The TorchSharp front end: STFT → Slaney mel power → dB (global top-dB clip) → positive first difference, plus the
@@ -21,7 +34,9 @@ internal sealed class OnsetFrontEnd : IDisposable
     private readonly BeatTrackerOptions _options;
     private readonly Stft _stft;
     private readonly torch.Tensor _melBank;
+    private readonly torch.Tensor _chromaBank;
     private readonly int _lowBands;
+    private readonly int _highBandStart;
     private readonly int _harmonicBands;
 
     public OnsetFrontEnd(BeatTrackerOptions options)
@@ -30,6 +45,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var bank = MelFilterbank.Create(options.SampleRate, options.FftSize, options.MelBands);
         _lowBands = Math.Max(1, CountBandsBelow(options.LowBandMaxHz, options.MelBands, options.SampleRate));
         _harmonicBands = Math.Max(2, CountBandsBelow(options.HarmonicMaxHz, options.MelBands, options.SampleRate));
+        _highBandStart = Math.Min(options.MelBands - 1, CountBandsBelow(HighBandMinHz, options.MelBands, options.SampleRate));
 
         // Centre padding is done here with zeros (librosa ≥ 0.10 pad_mode="constant"), so the STFT itself is uncentred.
         _stft = new Stft(new StftOptions(options.FftSize, options.HopLength, Center: false));
@@ -37,9 +53,11 @@ internal sealed class OnsetFrontEnd : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             _melBank = torch.tensor(bank, torch.ScalarType.Float32).DetachFromDisposeScope();
+            _chromaBank = torch.tensor(ChromaBank(options.SampleRate, options.FftSize), torch.ScalarType.Float32).DetachFromDisposeScope();
         }
         catch
         {
+            _melBank?.Dispose();
             _stft.Dispose();
             throw;
         }
@@ -55,7 +73,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var x = torch.tensor(mono, torch.ScalarType.Float32);
         var half = o.FftSize / 2;
         var padded = torch.nn.functional.pad(x, [half, half], PaddingModes.Constant, 0);
-        var mel = MelPower(padded, FrameCount(mono.Length));            // [mels, T]
+        var (mel, chromaPower) = MelPower(padded, FrameCount(mono.Length));   // [mels, T], [12, T]
 
         // power_to_db(ref=1, amin=1e-10, top_db): the clip is global over the whole spectrogram (librosa).
         var db = mel.AtLeast(1e-10).log10_().Times(10.0);
@@ -64,6 +82,9 @@ internal sealed class OnsetFrontEnd : IDisposable
 
         var onset = new double[frames];
         var low = new double[frames];
+        var mean = new double[frames];
+        var high = new double[frames];
+        var energy = new double[frames];
         if (frames > 1)
         {
             var flux = (db[.., 1..] - db[.., ..^1]).AtLeast(0.0);       // [mels, T-1]
@@ -75,6 +96,10 @@ internal sealed class OnsetFrontEnd : IDisposable
             var shift = o.LibrosaOnsetAlignment ? 1 + (o.FftSize / (2 * o.HopLength)) : 1;
             Place(ToDoubles(median), onset, shift);
             Place(ToDoubles(lowMean), low, shift);
+            Place(ToDoubles(flux.mean([0])), mean, shift);
+            Place(ToDoubles(flux[_highBandStart..].mean([0])), high, shift);
+            var totalDb = mel.sum([0]).AtLeast(1e-10).log10_().Times(10.0);
+            Place(ToDoubles((totalDb[1..] - totalDb[..^1]).AtLeast(0.0)), energy, shift);
         }
 
         var harmonic = new float[_harmonicBands][];
@@ -92,8 +117,22 @@ internal sealed class OnsetFrontEnd : IDisposable
             melDb[b] = dbFlat.AsSpan(b * frames, frames).ToArray();
         }
 
+        var chromaFlat = ToFloats(chromaPower.sqrt().contiguous());
+        var chroma = new float[12][];
+        for (var c = 0; c < 12; c++)
+        {
+            chroma[c] = chromaFlat.AsSpan(c * frames, frames).ToArray();
+        }
+
         var ac = Tempogram(onset);
-        return new OnsetFeatures(onset, low, harmonic, ac, melDb);
+        DetectionFunction[] detections =
+        [
+            new(MedianFlux, onset, ac),
+            new("mean-flux", mean, Tempogram(mean)),
+            new("high-flux", high, Tempogram(high)),
+            new(EnergyFlux, energy, Tempogram(energy)),
+        ];
+        return new OnsetFeatures(onset, low, harmonic, ac, melDb, detections, chroma);
     }
 
     /// <summary>
@@ -101,11 +140,12 @@ internal sealed class OnsetFrontEnd : IDisposable
     /// spectrogram of a long file never exists whole (an hour at 22050/512 would be ≈1.3 GB of complex64); only the
     /// [mels, frames] result is kept.
     /// </summary>
-    private torch.Tensor MelPower(torch.Tensor padded, int frames)
+    private (torch.Tensor Mel, torch.Tensor Chroma) MelPower(torch.Tensor padded, int frames)
     {
         var o = _options;
         using var scope = torch.NewDisposeScope();
         var blocks = new List<torch.Tensor>();
+        var chromaBlocks = new List<torch.Tensor>();
         for (var f0 = 0; f0 < frames; f0 += BlockFrames)
         {
             using var blockScope = torch.NewDisposeScope();
@@ -113,11 +153,46 @@ internal sealed class OnsetFrontEnd : IDisposable
             var start = (long)f0 * o.HopLength;
             var length = ((long)(count - 1) * o.HopLength) + o.FftSize;
             var spec = _stft.Forward(padded.narrow(0, start, length));  // [bins, count]
-            var mel = torch.matmul(_melBank, spec.abs().Squared());
-            blocks.Add(mel.MoveToOuterDisposeScope());
+            var power = spec.abs().Squared();
+            blocks.Add(torch.matmul(_melBank, power).MoveToOuterDisposeScope());
+            chromaBlocks.Add(torch.matmul(_chromaBank, power).MoveToOuterDisposeScope());
         }
 
-        return torch.cat(blocks, 1).MoveToOuterDisposeScope();
+        return (torch.cat(blocks, 1).MoveToOuterDisposeScope(), torch.cat(chromaBlocks, 1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Name of the median log-mel flux detection function (librosa's onset envelope).</summary>
+    internal const string MedianFlux = "median-flux";
+
+    /// <summary>Name of the energy-flux detection function.</summary>
+    internal const string EnergyFlux = "energy-flux";
+
+    /// <summary>Lower edge of the high band (hi-hat and snare noise) of the high-flux detection function.</summary>
+    internal const double HighBandMinHz = 4000;
+
+    /// <summary>
+    /// Chroma filterbank [12, bins]: each STFT bin between 60 Hz and 2 kHz goes to its nearest equal-tempered pitch class
+    /// (A4 = 440 Hz) with a weight falling linearly to 0 at a quarter tone away (Bartsch &amp; Wakefield 2001 chroma).
+    /// </summary>
+    private static float[,] ChromaBank(int sampleRate, int fftSize)
+    {
+        var bins = (fftSize / 2) + 1;
+        var bank = new float[12, bins];
+        for (var k = 1; k < bins; k++)
+        {
+            var hz = (double)k * sampleRate / fftSize;
+            if (hz < 60 || hz > 2000)
+            {
+                continue;
+            }
+
+            var midi = 69 + (12 * Math.Log2(hz / 440));
+            var nearest = Math.Round(midi);
+            var weight = 1 - (2 * Math.Abs(midi - nearest));
+            bank[(((int)nearest % 12) + 12) % 12, k] = (float)weight;
+        }
+
+        return bank;
     }
 
     /// <summary>STFT frames per block in <see cref="MelPower"/>.</summary>
@@ -220,6 +295,7 @@ internal sealed class OnsetFrontEnd : IDisposable
 
     public void Dispose()
     {
+        _chromaBank.Dispose();
         _melBank.Dispose();
         _stft.Dispose();
     }
