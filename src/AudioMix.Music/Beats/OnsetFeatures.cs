@@ -6,7 +6,6 @@ namespace AudioMix.Music.Beats;
 /// <summary>Frame-level features of one signal, all at the onset frame rate.</summary>
 /// <param name="Onset">Median-over-bands positive log-mel flux (librosa <c>onset_strength(aggregate=np.median)</c>).</param>
 /// <param name="LowOnset">Mean positive log-mel flux over the bands below <see cref="BeatTrackerOptions.LowBandMaxHz"/>.</param>
-/// <param name="HarmonicMagnitude">Mel magnitude (√power) of the bands up to <see cref="BeatTrackerOptions.HarmonicMaxHz"/>, [bands][frames].</param>
 /// <param name="Autocorrelation">Mean of the per-frame ∞-normalised windowed autocorrelations (librosa tempogram), lags 0..W−1.</param>
 /// <param name="MelDb">The full log-mel spectrogram in dB, [bands][frames] (for beat-synchronous bar repetition).</param>
 /// <param name="Detections">
@@ -16,9 +15,9 @@ namespace AudioMix.Music.Beats;
 /// (hi-hats, snare noise: a high-frequency-content detector, Masri 1996) and the energy flux (positive difference of the
 /// log of the total power, Essentia's 'rms' ODF).
 /// </param>
-/// <param name="Chroma">Pitch-class energy per frame, [12][frames], from STFT bins between 60 Hz and 2 kHz (harmonic change for downbeats).</param>
+/// <param name="Chroma">Pitch-class energy per frame, [12][frames], from STFT bins between 60 Hz and <see cref="BeatTrackerOptions.HarmonicMaxHz"/> (harmonic change for downbeats).</param>
 internal sealed record OnsetFeatures(
-    double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb,
+    double[] Onset, double[] LowOnset, double[] Autocorrelation, float[][] MelDb,
     IReadOnlyList<DetectionFunction> Detections, float[][] Chroma);
 
 /// <summary>One onset detection function and its mean autocorrelation tempogram.</summary>
@@ -37,14 +36,12 @@ internal sealed class OnsetFrontEnd : IDisposable
     private readonly torch.Tensor _chromaBank;
     private readonly int _lowBands;
     private readonly int _highBandStart;
-    private readonly int _harmonicBands;
 
     public OnsetFrontEnd(BeatTrackerOptions options)
     {
         _options = options;
         var bank = MelFilterbank.Create(options.SampleRate, options.FftSize, options.MelBands);
         _lowBands = Math.Max(1, CountBandsBelow(options.LowBandMaxHz, options.MelBands, options.SampleRate));
-        _harmonicBands = Math.Max(2, CountBandsBelow(options.HarmonicMaxHz, options.MelBands, options.SampleRate));
         _highBandStart = Math.Min(options.MelBands - 1, CountBandsBelow(HighBandMinHz, options.MelBands, options.SampleRate));
 
         // Centre padding is done here with zeros (librosa ≥ 0.10 pad_mode="constant"), so the STFT itself is uncentred.
@@ -53,7 +50,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             _melBank = torch.tensor(bank, torch.ScalarType.Float32).DetachFromDisposeScope();
-            _chromaBank = torch.tensor(ChromaBank(options.SampleRate, options.FftSize), torch.ScalarType.Float32).DetachFromDisposeScope();
+            _chromaBank = torch.tensor(ChromaBank(options.SampleRate, options.FftSize, options.HarmonicMaxHz), torch.ScalarType.Float32).DetachFromDisposeScope();
         }
         catch
         {
@@ -102,14 +99,6 @@ internal sealed class OnsetFrontEnd : IDisposable
             Place(ToDoubles((totalDb[1..] - totalDb[..^1]).AtLeast(0.0)), energy, shift);
         }
 
-        var harmonic = new float[_harmonicBands][];
-        var magnitude = mel[..(int)_harmonicBands].sqrt().contiguous();
-        var flat = ToFloats(magnitude);
-        for (var b = 0; b < _harmonicBands; b++)
-        {
-            harmonic[b] = flat.AsSpan(b * frames, frames).ToArray();
-        }
-
         var dbFlat = ToFloats(db.contiguous());
         var melDb = new float[o.MelBands][];
         for (var b = 0; b < o.MelBands; b++)
@@ -132,7 +121,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             new("high-flux", high, Tempogram(high)),
             new(EnergyFlux, energy, Tempogram(energy)),
         ];
-        return new OnsetFeatures(onset, low, harmonic, ac, melDb, detections, chroma);
+        return new OnsetFeatures(onset, low, ac, melDb, detections, chroma);
     }
 
     /// <summary>
@@ -171,17 +160,17 @@ internal sealed class OnsetFrontEnd : IDisposable
     internal const double HighBandMinHz = 4000;
 
     /// <summary>
-    /// Chroma filterbank [12, bins]: each STFT bin between 60 Hz and 2 kHz goes to its nearest equal-tempered pitch class
+    /// Chroma filterbank [12, bins]: each STFT bin between 60 Hz and <paramref name="maxHz"/> goes to its nearest equal-tempered pitch class
     /// (A4 = 440 Hz) with a weight falling linearly to 0 at a quarter tone away (Bartsch &amp; Wakefield 2001 chroma).
     /// </summary>
-    private static float[,] ChromaBank(int sampleRate, int fftSize)
+    private static float[,] ChromaBank(int sampleRate, int fftSize, double maxHz)
     {
         var bins = (fftSize / 2) + 1;
         var bank = new float[12, bins];
         for (var k = 1; k < bins; k++)
         {
             var hz = (double)k * sampleRate / fftSize;
-            if (hz < 60 || hz > 2000)
+            if (hz < 60 || hz > maxHz)
             {
                 continue;
             }
