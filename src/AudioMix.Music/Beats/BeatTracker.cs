@@ -5,10 +5,13 @@ using AudioMix.Audio.Torch;
 namespace AudioMix.Music.Beats;
 
 /// <summary>
-/// Beat, tempo, downbeat and meter tracker: a log-mel spectral-flux onset envelope (TorchSharp), a global tempo from the
-/// autocorrelation tempogram with a log-normal prior and explicit octave handling, Ellis (2007) dynamic-programming beat
-/// tracking with librosa 0.11 semantics, and a non-neural bar-phase estimate (Davies &amp; Plumbley 2006 spectral change,
-/// low-band and accent features). Deterministic: the same input and options always give the same result.
+/// Beat, tempo, downbeat and meter tracker without neural weights. A TorchSharp front end gives several onset detection
+/// functions (median and mean log-mel flux, high-band flux, energy flux) and chroma; each detection function is tracked
+/// on its own (comb-filtered autocorrelation tempo with a log-normal prior, Ellis 2007 dynamic programming with librosa
+/// 0.11 semantics) and the sequence with the maximum mutual agreement is kept (Zapata et al. 2014); an off-beat check
+/// from kick/bass and energy onsets (Goto 2001) moves it by half a beat when needed; downbeats come from chroma change and
+/// bass onsets decoded by a bar-level Viterbi path, the meter from bar-level repetition. Confidence is the committee's
+/// agreement with the result. Deterministic: the same input and options always give the same result.
 /// </summary>
 /// <remarks>
 /// Owns a few long-lived tensors (STFT window, mel bank) released by <see cref="Dispose"/>. <see cref="Analyze"/> is

@@ -113,13 +113,14 @@ internal sealed class OnsetFrontEnd : IDisposable
             chroma[c] = chromaFlat.AsSpan(c * frames, frames).ToArray();
         }
 
-        var ac = Tempogram(onset);
+        // librosa's own tempogram (stride 1) for the parity configuration; the committee stride otherwise.
+        var ac = Tempogram(onset, o.LibrosaOnsetAlignment ? 1 : CommitteeTempogramStride);
         DetectionFunction[] detections =
         [
             new(MedianFlux, onset, ac),
-            new("mean-flux", mean, Tempogram(mean)),
-            new("high-flux", high, Tempogram(high)),
-            new(EnergyFlux, energy, Tempogram(energy)),
+            new("mean-flux", mean, Tempogram(mean, CommitteeTempogramStride)),
+            new("high-flux", high, Tempogram(high, CommitteeTempogramStride)),
+            new(EnergyFlux, energy, Tempogram(energy, CommitteeTempogramStride)),
         ];
         return new OnsetFeatures(onset, low, ac, melDb, detections, chroma);
     }
@@ -149,6 +150,9 @@ internal sealed class OnsetFrontEnd : IDisposable
 
         return (torch.cat(blocks, 1).MoveToOuterDisposeScope(), torch.cat(chromaBlocks, 1).MoveToOuterDisposeScope());
     }
+
+    /// <summary>Frame stride of the ODFs' tempograms (the librosa parity configuration keeps librosa's stride 1).</summary>
+    internal const int CommitteeTempogramStride = 8;
 
     /// <summary>Name of the median log-mel flux detection function (librosa's onset envelope).</summary>
     internal const string MedianFlux = "median-flux";
@@ -192,7 +196,7 @@ internal sealed class OnsetFrontEnd : IDisposable
     /// by W/2 frames on both sides with a linear ramp to 0, framed with hop 1, Hann-weighted, autocorrelated (by FFT,
     /// zero-padded past 2W−1 so it is linear, not circular), and each frame is divided by its largest |value|.
     /// </summary>
-    private double[] Tempogram(double[] onset)
+    private double[] Tempogram(double[] onset, int stride = 1)
     {
         var w = (int)Math.Floor(_options.AutocorrelationSeconds * _options.FrameRate);
         w = Math.Max(w, 4);
@@ -213,7 +217,10 @@ internal sealed class OnsetFrontEnd : IDisposable
         using var scope = torch.NewDisposeScope();
         var env = torch.tensor(padded, torch.ScalarType.Float64);
         // unfold is a view; each block of frames is windowed, transformed and summed, so memory stays O(block · W).
-        var allFrames = env.unfold(0, w, 1);                            // [T+1, W] view
+        // With stride s only every s-th frame's autocorrelation enters the mean (the committee's ODFs: an 8 s window moved
+        // by s frames changes the mean tempogram negligibly and costs 1/s); stride 1 is librosa's.
+        var allFrames = env.unfold(0, w, stride);                       // [(T+1)/s, W] view
+        var count = (t + stride - 1) / stride;
         // scipy.signal.get_window('hann', W) is periodic (fftbins=True).
         var window = torch.hann_window(w, periodic: true, dtype: torch.ScalarType.Float64);
         var nfft = 1;
@@ -223,10 +230,10 @@ internal sealed class OnsetFrontEnd : IDisposable
         }
 
         var sum = torch.zeros(w, torch.ScalarType.Float64);
-        for (var b0 = 0; b0 < t; b0 += BlockFrames)
+        for (var b0 = 0; b0 < count; b0 += BlockFrames)
         {
             using var blockScope = torch.NewDisposeScope();
-            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, t - b0)) * window;
+            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, count - b0)) * window;
             var f = torch.fft.rfft(seg, nfft, dim: 1);
             var acFull = torch.fft.irfft(f.abs().Squared(), nfft, dim: 1)[.., ..w];
             var peak = acFull.abs().amax([1], keepdim: true);
@@ -238,7 +245,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             sum.copy_(next);
         }
 
-        return ToDoubles(sum.DividedBy(t));
+        return ToDoubles(sum.DividedBy(count));
     }
 
     private static void Place(double[] values, double[] target, int shift)
