@@ -6,10 +6,67 @@ namespace AudioMix.Music.Tests;
 public sealed class ComponentTests
 {
     [Fact]
-    public void Jensen_shannon_is_zero_for_equal_and_ln2_for_disjoint_distributions()
+    public void Bar_positions_follow_a_real_phase_change_but_not_a_single_contrary_beat()
     {
-        Assert.Equal(0.0, DownbeatEstimator.JensenShannon([0.25, 0.75], [0.25, 0.75]), 12);
-        Assert.Equal(Math.Log(2), DownbeatEstimator.JensenShannon([1.0, 0.0], [0.0, 1.0]), 12);
+        // 48 beats of 4/4 whose downbeat evidence sits on beats 0, 4, 8, … up to beat 24, then — after a 2/4 bar — on
+        // 26, 30, 34, …; one stray accent on beat 13 must not move the bar.
+        var score = new double[48];
+        for (var i = 0; i < score.Length; i++)
+        {
+            var downbeat = i < 24 ? i % 4 == 0 : (i - 26) % 4 == 0 && i >= 26;
+            score[i] = downbeat ? 3.0 : -1.0;
+        }
+
+        score[13] = 3.0;
+        var positions = DownbeatEstimator.DecodePhases(score, 4, DownbeatEstimator.PhaseSwitchPenalty);
+        var downbeats = Enumerable.Range(0, 48).Where(i => positions[i] == 0).ToArray();
+        Assert.Equal([0, 4, 8, 12, 16, 20, 26, 30, 34, 38, 42, 46], downbeats);
+
+        // A single global phase is what a prohibitive switch cost leaves.
+        var global = DownbeatEstimator.DecodePhases(score, 4, 1e9);
+        Assert.Single(Enumerable.Range(0, 48).Where(i => global[i] == 0).Select(i => i % 4).Distinct());
+    }
+
+    [Fact]
+    public void Information_gain_is_one_for_a_consistent_offset_and_near_zero_for_an_unrelated_sequence()
+    {
+        var reference = Enumerable.Range(0, 40).Select(i => i * 0.5).ToArray();
+        var offbeat = reference.Select(t => t + 0.25).ToArray();
+        Assert.Equal(1.0, BeatMetrics.InformationGain(reference, reference), 9);
+        Assert.Equal(1.0, BeatMetrics.InformationGain(reference, offbeat), 9);
+
+        // An unrelated tempo (0.37 s) spreads the errors over the histogram.
+        var unrelated = Enumerable.Range(0, 54).Select(i => i * 0.37).ToArray();
+        Assert.InRange(BeatMetrics.InformationGain(reference, unrelated), 0, 0.35);
+    }
+
+    [Fact]
+    public void Off_beat_correction_moves_beats_whose_kick_and_energy_fall_between_them()
+    {
+        // Beats every 20 frames at 10, 30, …; kick and energy onsets halfway (20, 40, …), the median flux on the beats
+        // (off-beat chords): the sequence is on the off-beat and moves by half a beat.
+        const int frames = 400;
+        var onBeats = Enumerable.Range(0, 19).Select(i => 10 + (20 * i)).ToArray();
+        var median = new double[frames];
+        var low = new double[frames];
+        var energy = new double[frames];
+        foreach (var b in onBeats)
+        {
+            median[b] = 1;
+            low[b + 10] = 1;
+            energy[b + 10] = 1;
+        }
+
+        var features = new OnsetFeatures(median, low, new double[8], [], [new(OnsetFrontEnd.MedianFlux, median, []), new(OnsetFrontEnd.EnergyFlux, energy, [])], []);
+        var shifted = MetricalTests.OffBeatCorrection(features, onBeats);
+        Assert.NotNull(shifted);
+        Assert.Contains(20, shifted);
+        Assert.DoesNotContain(30, shifted);
+        Assert.All(shifted, b => Assert.Equal(0, b % 20));
+
+        // With the kick on the beats nothing moves.
+        var onBeatFeatures = features with { LowOnset = median };
+        Assert.Null(MetricalTests.OffBeatCorrection(onBeatFeatures, onBeats));
     }
 
     [Fact]

@@ -8,14 +8,15 @@ using AudioMix.Storage;
 namespace AudioMix.Grains.Operations;
 
 /// <summary>
-/// Beat analyses stored as JSON blobs keyed by content hash (<c>analysis/beats/v1/{sha256}.json</c>): each piece of
+/// Beat analyses stored as JSON blobs keyed by content hash (<c>analysis/beats/v2/{sha256}.json</c>): each piece of
 /// content is tracked once, whatever dataset or job uses it, and later jobs read the blob instead of decoding audio.
 /// Tracking runs in the <see cref="ComputeLimiter"/>; concurrent requests for the same content share one run.
 /// </summary>
 public sealed class BeatAnalysisCache(BlobAudio audio, ComputeLimiter compute) : IDisposable
 {
     // Bump when the tracker's output for the same audio changes, so stale analyses are not reused.
-    private const string Version = "v1";
+    // v2: multi-feature tracker, off-beat correction, chroma/bass bar-level downbeats, committee-agreement confidence.
+    internal const string Version = "v2";
 
     private readonly Lazy<BeatTracker> _tracker = new(() => new BeatTracker(), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);

@@ -34,7 +34,7 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
     private static readonly ParameterDescriptor OctaveFolding = Param.Flag("octaveFolding", true, "Pair tempi an octave apart (double/half time)");
     private static readonly ParameterDescriptor MeterMatch = Param.Flag("meterMatch", false, "Pair only items with the same meter");
     private static readonly ParameterDescriptor MaxUses = Param.WholeNumber("maxUses", 4, 1, MaxCount, "Most mixes one item takes part in");
-    private static readonly ParameterDescriptor MinConfidence = Param.Number("minConfidence", 0, 0, 1, "Least beat-tracking confidence of a paired item");
+    private static readonly ParameterDescriptor MinConfidence = Param.Number("minConfidence", BeatSyncPairOptions.DefaultMinConfidence, 0, 1, "Least beat-tracking confidence (detection-function agreement) of a paired item; items below are skipped");
     private static readonly ParameterDescriptor Length = Param.Number("length", null, 0.5, 3600, "Mix length, seconds (default: as long as both allow; not with bars)");
     private static readonly ParameterDescriptor Bars = Param.WholeNumber("bars", 0, 0, 10_000, "Mix length in bars (0: use length; not with length)");
     private static readonly ParameterDescriptor TargetLufs = Param.Number("targetLufs", null, -70, 0, "Loudness both sources are matched to, LUFS (default: the anchor's own)");
@@ -242,6 +242,9 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         provenance["length"] = Math.Round(plan.Length, 6);
         provenance["targetLufs"] = p.TargetLufs;
         provenance["peakGuardDb"] = Math.Round(mix.PeakGuardDb, 3);
+        provenance["minConfidence"] = p.MinConfidence;
+        provenance["beatConfidence"] = new JsonArray(Confidence(anchor), Confidence(partner));
+        provenance["alignmentCheck"] = OnsetAlignmentCheck.Measure(mix.Alignment.Anchor, mix.Alignment.Partner, 60.0 / plan.AnchorTempo).ToJson();
         provenance["sources"] = SourceRef.Array(
             Source(anchor, "anchor", plan.Lambda, mix.AnchorGainDb, plan.AnchorDownbeat, plan.AnchorTempo, 1.0, 1.0),
             Source(partner, "partner", 1 - plan.Lambda, mix.PartnerGainDb, plan.PartnerCut, plan.PartnerTempo, plan.StretchRatio, mix.Alignment.PartnerResampleRatio));
@@ -267,6 +270,12 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
         copy.ApplyGain((float)Math.Pow(10, gainDb / 20));
         return unit.ToOutputRate(copy);
     }
+
+    /// <summary>The item's beat-tracking confidence when its analysis travels with it, else null.</summary>
+    private static double? Confidence(DatasetItem item) =>
+        item.Metadata?.TryGetValue(AnalysisField, out var json) == true && json is not null
+            ? Math.Round(BeatAnalysisJson.Parse(json).Confidence, 4)
+            : null;
 
     private static BeatAnalysis Analysis(DatasetItem item)
     {

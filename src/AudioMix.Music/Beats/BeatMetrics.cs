@@ -299,4 +299,61 @@ public static class BeatMetrics
     /// <summary>Acc2: Acc1 against the reference or its ×2, ×½, ×3 and ×⅓ multiples.</summary>
     public static bool TempoAcc2(double reference, double estimate, double tolerance = 0.04) =>
         new[] { 1.0, 2.0, 0.5, 3.0, 1.0 / 3.0 }.Any(f => TempoAcc1(reference * f, estimate, tolerance));
+
+    /// <summary>
+    /// mir_eval.beat.information_gain (Davies, Degara &amp; Plumbley 2011): each estimated beat's error relative to the
+    /// nearest reference beat, in units of the local reference inter-beat interval and wrapped into [−½, ½), is binned
+    /// into a <paramref name="bins"/>-bin histogram whose first and last bins are merged; the score is
+    /// (log2 K − H) / log2 K for the larger entropy H of the two directions (K = the merged bin count), so 1 means the two
+    /// sequences' errors are perfectly consistent (including a constant half-beat offset) and 0 means uniformly random.
+    /// </summary>
+    public static double InformationGain(IReadOnlyList<double> reference, IReadOnlyList<double> estimate, int bins = 41)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(estimate);
+        if (reference.Count < 2 || estimate.Count < 2)
+        {
+            return 0;
+        }
+
+        var k = bins - 1;
+        var norm = Math.Log2(k);
+        var entropy = Math.Max(ErrorEntropy(reference, estimate, k), ErrorEntropy(estimate, reference, k));
+        return (norm - entropy) / norm;
+    }
+
+    private static double ErrorEntropy(IReadOnlyList<double> reference, IReadOnlyList<double> estimate, int k)
+    {
+        var histogram = new double[k];
+        var j = 0;
+        foreach (var e in estimate)
+        {
+            while (j + 1 < reference.Count && Math.Abs(reference[j + 1] - e) <= Math.Abs(reference[j] - e))
+            {
+                j++;
+            }
+
+            var error = e - reference[j];
+            var interval = j == 0 ? reference[1] - reference[0]
+                : j == reference.Count - 1 ? reference[^1] - reference[^2]
+                : error < 0 ? reference[j] - reference[j - 1] : reference[j + 1] - reference[j];
+            var normalised = interval > 0 ? error / interval : 0;
+            normalised -= Math.Floor(normalised + 0.5);                      // wrap into [−½, ½)
+            // Bin centred on 0 (merged first/last bin of mir_eval's K+1 bins); K bins of width 1/K.
+            var bin = (int)Math.Floor((normalised * k) + 0.5);
+            histogram[((bin % k) + k) % k]++;
+        }
+
+        double h = 0;
+        foreach (var count in histogram)
+        {
+            if (count > 0)
+            {
+                var p = count / estimate.Count;
+                h -= p * Math.Log2(p);
+            }
+        }
+
+        return h;
+    }
 }

@@ -5,10 +5,13 @@ using AudioMix.Audio.Torch;
 namespace AudioMix.Music.Beats;
 
 /// <summary>
-/// Beat, tempo, downbeat and meter tracker: a log-mel spectral-flux onset envelope (TorchSharp), a global tempo from the
-/// autocorrelation tempogram with a log-normal prior and explicit octave handling, Ellis (2007) dynamic-programming beat
-/// tracking with librosa 0.11 semantics, and a non-neural bar-phase estimate (Davies &amp; Plumbley 2006 spectral change,
-/// low-band and accent features). Deterministic: the same input and options always give the same result.
+/// Beat, tempo, downbeat and meter tracker without neural weights. A TorchSharp front end gives several onset detection
+/// functions (median and mean log-mel flux, high-band flux, energy flux) and chroma; each detection function is tracked
+/// on its own (comb-filtered autocorrelation tempo with a log-normal prior, Ellis 2007 dynamic programming with librosa
+/// 0.11 semantics) and the sequence with the maximum mutual agreement is kept (Zapata et al. 2014); an off-beat check
+/// from kick/bass and energy onsets (Goto 2001) moves it by half a beat when needed; downbeats come from chroma change and
+/// bass onsets decoded by a bar-level Viterbi path, the meter from bar-level repetition. Confidence is the committee's
+/// agreement with the result. Deterministic: the same input and options always give the same result.
 /// </summary>
 /// <remarks>
 /// Owns a few long-lived tensors (STFT window, mel bank) released by <see cref="Dispose"/>. <see cref="Analyze"/> is
@@ -71,26 +74,20 @@ public sealed class BeatTracker : IDisposable
         return Decode(features, Options);
     }
 
-    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options)
+    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options) =>
+        Decode(features, options, MultiFeatureTracker.Track(features, options));
+
+    internal static BeatAnalysis Decode(OnsetFeatures features, BeatTrackerOptions options, IReadOnlyList<BeatCandidate> candidates)
     {
-        var onset = features.Onset;
-        if (!onset.Any(v => v > 0))
+        var chosen = MultiFeatureTracker.Select(candidates);
+        if (chosen is null)
         {
             return BeatAnalysis.Empty;
         }
 
-        var tempo = TempoEstimator.Estimate(features.Autocorrelation, options);
-        if (tempo.PeriodFrames <= 1)
-        {
-            return BeatAnalysis.Empty;
-        }
-
-        var (local, beatFrames) = DpBeatTracker.Track(onset, tempo.PeriodFrames, options.Tightness, options.Trim, options.LibrosaTrimThreshold);
-        if (beatFrames.Length == 0)
-        {
-            return BeatAnalysis.Empty with { Confidence = tempo.Strength };
-        }
-
+        var local = chosen.Local;
+        var beatFrames = MetricalTests.OffBeatCorrection(features, chosen.Frames) ?? chosen.Frames;
+        var period = chosen.PeriodFrames;
         var frames = new double[beatFrames.Length];
         for (var i = 0; i < frames.Length; i++)
         {
@@ -101,12 +98,16 @@ public sealed class BeatTracker : IDisposable
 
         var fps = options.FrameRate;
         var times = frames.Select(f => Math.Max(0, f / fps)).ToArray();
-        var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : tempo.Bpm;
-        var meter = DownbeatEstimator.Estimate(frames, tempo.PeriodFrames, features, options.TripleMeterT);
+        var bpm = times.Length >= 2 ? 60.0 / MedianInterval(times) : 60 * fps / period;
+        var meter = DownbeatEstimator.Estimate(frames, period, features, options.TripleMeterT);
         var downbeats = meter.Meter == 0
             ? []
-            : times.Where((_, i) => i >= meter.Phase && (i - meter.Phase) % meter.Meter == 0).ToArray();
-        return new BeatAnalysis(bpm, times, downbeats, meter.Meter, tempo.Strength);
+            : times.Where((_, i) => meter.Positions[i] == 0).ToArray();
+        // Committee agreement predicts accuracy (Holzapfel et al. 2012); measured with the F-measure, which — unlike the
+        // information gain used for selection — also drops when the final beats sit half a beat or an octave away from
+        // what the other detection functions found. Pearson r with F: 0.74 on dev/, 0.50 on real-dev/.
+        var confidence = MultiFeatureTracker.Agreement(times, candidates, chosen, fps);
+        return new BeatAnalysis(bpm, times, downbeats, meter.Meter, Math.Clamp(confidence, 0, 1));
     }
 
     private static bool IsPeak(double[] y, int k) => k > 0 && k < y.Length - 1 && y[k] >= y[k - 1] && y[k] >= y[k + 1];

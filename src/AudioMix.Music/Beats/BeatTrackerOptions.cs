@@ -37,8 +37,8 @@ namespace AudioMix.Music.Beats;
 /// <param name="RefineBeats">Move each beat to the parabolic-interpolated peak of the local score (sub-frame timing).</param>
 /// <param name="LowBandMaxHz">Upper edge of the low (kick/bass) band used for downbeat estimation.</param>
 /// <param name="HarmonicMaxHz">
-/// Upper edge of the band whose beat-synchronous spectra are compared for downbeats (Davies &amp; Plumbley 2006 decimate
-/// to ≈2.76 kHz, i.e. keep up to ≈1.4 kHz).
+/// Upper edge of the STFT bins folded into the chroma whose change marks downbeats (from 60 Hz; above ≈2 kHz chroma
+/// is dominated by harmonics and percussion).
 /// </param>
 /// <param name="TripleMeterT">
 /// 3/4 is chosen only if beat spectra correlate with the beat three later better than with the beat four later with a
@@ -63,7 +63,7 @@ public sealed record BeatTrackerOptions(
     bool LibrosaTrimThreshold = false,
     bool RefineBeats = true,
     double LowBandMaxHz = 150.0,
-    double HarmonicMaxHz = 1400.0,
+    double HarmonicMaxHz = 2000.0,
     double TripleMeterT = 2.0)
 {
     /// <summary>

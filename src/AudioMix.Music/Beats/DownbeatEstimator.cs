@@ -1,67 +1,67 @@
 namespace AudioMix.Music.Beats;
 
-/// <summary>Bar grouping of a beat sequence: beats per bar and the index of the first downbeat.</summary>
-internal readonly record struct MeterEstimate(int Meter, int Phase, double Contrast);
+/// <summary>Bar grouping of a beat sequence: beats per bar and each beat's position in its bar (0 = downbeat).</summary>
+internal readonly record struct MeterEstimate(int Meter, int[] Positions);
 
 /// <summary>
-/// Downbeats and meter without a neural network (research spec §2.6). Per beat k three features are measured:
+/// Downbeats and meter without a neural network. Per beat k two features are measured:
 /// <list type="number">
-/// <item>harmonic change: Jensen–Shannon divergence between the normalised low/mid-band magnitude spectra of beat
-/// intervals k−1 and k (Davies &amp; Plumbley, EUSIPCO 2006: chords and bass notes change at bar starts);</item>
-/// <item>low-band (kick/bass) onset strength at the beat (Goto 2001: bass drum on the first beat);</item>
-/// <item>overall onset strength at the beat (metrical accent).</item>
+/// <item>harmonic change: 1 − cosine similarity of the beat-synchronous chroma of beats k−1 and k (chords change at
+/// bar starts: Goto &amp; Muraoka 1999's chord-change cue, Papadopoulos &amp; Peeters 2011's harmonic downbeat
+/// evidence);</item>
+/// <item>low-band (kick/bass) onset strength at the beat (Goto 2001: the bass drum and the bass note mark the bar).</item>
 /// </list>
-/// Each is z-scored over the track and combined with weights (1, ½, ½). For M ∈ {4, 3} and phase p the bar score
-/// S[M,p] is the mean over beats k ≡ p (mod M); the contrast max_p S − mean_p S measures how strongly the features
-/// repeat every M beats and the downbeat phase is its argmax for the chosen meter. The meter itself comes from bar-level
-/// repetition (<see cref="TripleEvidence"/>). One global phase (as in QM-DSP's DownBeat), so a beat-tracking glitch is not recovered from.
+/// Each is z-scored over the track and combined (harmonic change 1, bass onsets <see cref="BassWeight"/>). The bar
+/// position of every beat is then decoded by a bar-level Viterbi path (<see cref="DecodePhases"/>) instead of one
+/// global phase, so a pickup bar, a dropped beat or an odd bar moves the downbeats only where it happens. The meter
+/// itself comes from bar-level repetition (<see cref="TripleEvidence"/>). Davies &amp; Plumbley (2006)'s spectral
+/// difference and the overall accent were tried as further features and made real-dev worse (see the notes of issue 17).
 /// </summary>
 internal static class DownbeatEstimator
 {
+    /// <summary>Weight of the z-scored bass-onset feature next to the harmonic change (chosen on dev + real-dev).</summary>
+    internal const double BassWeight = 0.15;
+
+    /// <summary>Cost, in z-score units, of a bar-position jump in <see cref="DecodePhases"/>: about ten beats of contrary evidence.</summary>
+    internal const double PhaseSwitchPenalty = 10;
+
     public static MeterEstimate Estimate(double[] beatFrames, double period, OnsetFeatures features, double tripleThreshold)
     {
         var k = beatFrames.Length;
         if (k < 6)
         {
-            return new MeterEstimate(k >= 2 ? 4 : 0, 0, 0);
+            return new MeterEstimate(k >= 2 ? 4 : 0, [.. Enumerable.Range(0, k).Select(i => i % 4)]);
         }
 
         var frames = features.Onset.Length;
-        var change = new double[k];
         var low = new double[k];
-        var accent = new double[k];
-        double[]? previous = null;
+        var harmony = new double[k];
+        double[]? previousChroma = null;
         for (var i = 0; i < k; i++)
         {
-            var start = (int)Math.Round(beatFrames[i]);
+            var start = Math.Clamp((int)Math.Round(beatFrames[i]), 0, frames - 1);
             var end = i + 1 < k ? (int)Math.Round(beatFrames[i + 1]) : (int)Math.Round(beatFrames[i] + period);
-            var spectrum = BeatSpectrum(features.HarmonicMagnitude, Math.Clamp(start, 0, frames - 1), Math.Clamp(end, start + 1, frames));
-            change[i] = previous is null || spectrum is null ? double.NaN : JensenShannon(previous, spectrum);
-            previous = spectrum;
-            low[i] = PeakAround(features.LowOnset, start);
-            accent[i] = PeakAround(features.Onset, start);
+            var chroma = BeatSpectrum(features.Chroma, start, Math.Clamp(end, start + 1, frames));
+            harmony[i] = previousChroma is null || chroma is null ? double.NaN : 1 - Cosine(previousChroma, chroma);
+            previousChroma = chroma;
+            low[i] = MetricalTests.PeakAround(features.LowOnset, start);
         }
 
-        // The first beat has no predecessor: give it the mean change so it favours no phase.
-        change[0] = MeanFinite(change);
-        ZScore(change);
+        // The first beat has no predecessor: give it the mean change so it favours no position.
+        harmony[0] = MeanFinite(harmony);
+        ZScore(harmony);
         ZScore(low);
-        ZScore(accent);
         var combined = new double[k];
         for (var i = 0; i < k; i++)
         {
-            combined[i] = change[i] + (0.5 * low[i]) + (0.5 * accent[i]);
+            combined[i] = harmony[i] + (BassWeight * low[i]);
         }
 
-        var (phase4, contrast4) = BestPhase(combined, 4);
-        var (phase3, contrast3) = BestPhase(combined, 3);
         var t = TripleEvidence(beatFrames, period, features.MelDb);
         // Meter from bar-level repetition (beat-synchronous spectra repeat every bar; cf. aubio's ACF test at 3P vs 4P):
         // 3/4 only when beats correlate with the beat 3 later significantly better than with the beat 4 later.
-        var triple = t > tripleThreshold;
-        return triple
-            ? new MeterEstimate(3, phase3, contrast3)
-            : new MeterEstimate(4, phase4, contrast4);
+        var meter = t > tripleThreshold ? 3 : 4;
+        return new MeterEstimate(meter, DecodePhases(combined, meter, PhaseSwitchPenalty));
     }
 
     /// <summary>
@@ -126,6 +126,84 @@ internal static class DownbeatEstimator
         return sd > 1e-12 ? meanDifference / (sd / Math.Sqrt(n)) : 0;
     }
 
+    /// <summary>
+    /// Bar-position decoding by Viterbi over the states "beat k is at position j of the bar" (j = 0..M−1): the position
+    /// advances by one per beat, or — at a cost of <paramref name="switchPenalty"/> — jumps to any other position (a
+    /// pickup, an inserted or dropped beat, a 2/4 bar). The emission of position 0 is the downbeat score, of the others
+    /// its negative share, so a bar-level path replaces the single global phase (Peeters &amp; Papadopoulos 2011's
+    /// beat-position HMM, without trained templates).
+    /// </summary>
+    internal static int[] DecodePhases(double[] score, int meter, double switchPenalty)
+    {
+        var k = score.Length;
+        var states = new int[k];
+        if (k == 0)
+        {
+            return states;
+        }
+
+        var delta = new double[meter];
+        var back = new int[k, meter];
+        for (var j = 0; j < meter; j++)
+        {
+            delta[j] = Emission(score[0], j, meter);
+        }
+
+        var next = new double[meter];
+        for (var i = 1; i < k; i++)
+        {
+            var best = 0;
+            for (var j = 1; j < meter; j++)
+            {
+                if (delta[j] > delta[best])
+                {
+                    best = j;
+                }
+            }
+
+            for (var j = 0; j < meter; j++)
+            {
+                var previous = (j + meter - 1) % meter;
+                var stay = delta[previous];
+                var jump = delta[best] - switchPenalty;
+                if (switchPenalty > 0 && jump > stay && best != previous)
+                {
+                    next[j] = jump;
+                    back[i, j] = best;
+                }
+                else
+                {
+                    next[j] = stay;
+                    back[i, j] = previous;
+                }
+
+                next[j] += Emission(score[i], j, meter);
+            }
+
+            (delta, next) = (next, delta);
+        }
+
+        var state = 0;
+        for (var j = 1; j < meter; j++)
+        {
+            if (delta[j] > delta[state])
+            {
+                state = j;
+            }
+        }
+
+        for (var i = k - 1; i >= 0; i--)
+        {
+            states[i] = state;
+            state = back[i, state];
+        }
+
+        return states;
+    }
+
+    private static double Emission(double score, int position, int meter) =>
+        double.IsFinite(score) ? (position == 0 ? score : -score / (meter - 1)) : 0;
+
     private static double Cosine(double[] a, double[] b)
     {
         double ab = 0, aa = 0, bb = 0;
@@ -139,36 +217,7 @@ internal static class DownbeatEstimator
         return aa > 0 && bb > 0 ? ab / Math.Sqrt(aa * bb) : 0;
     }
 
-    private static (int Phase, double Contrast) BestPhase(double[] score, int meter)
-    {
-        var sums = new double[meter];
-        var counts = new int[meter];
-        for (var i = 0; i < score.Length; i++)
-        {
-            if (double.IsFinite(score[i]))
-            {
-                sums[i % meter] += score[i];
-                counts[i % meter]++;
-            }
-        }
-
-        var best = 0;
-        double total = 0;
-        var means = new double[meter];
-        for (var p = 0; p < meter; p++)
-        {
-            means[p] = counts[p] > 0 ? sums[p] / counts[p] : 0;
-            total += means[p];
-            if (means[p] > means[best])
-            {
-                best = p;
-            }
-        }
-
-        return (best, means[best] - (total / meter));
-    }
-
-    /// <summary>Mean magnitude spectrum over frames [start, end), normalised to sum 1; null when silent.</summary>
+    /// <summary>Mean of each row over frames [start, end), normalised to sum 1; null when silent.</summary>
     private static double[]? BeatSpectrum(float[][] bands, int start, int end)
     {
         var spectrum = new double[bands.Length];
@@ -197,38 +246,6 @@ internal static class DownbeatEstimator
         }
 
         return spectrum;
-    }
-
-    /// <summary>Jensen–Shannon divergence (natural log) between two distributions.</summary>
-    internal static double JensenShannon(double[] p, double[] q)
-    {
-        double js = 0;
-        for (var i = 0; i < p.Length; i++)
-        {
-            var m = 0.5 * (p[i] + q[i]);
-            if (p[i] > 0)
-            {
-                js += 0.5 * p[i] * Math.Log(p[i] / m);
-            }
-
-            if (q[i] > 0)
-            {
-                js += 0.5 * q[i] * Math.Log(q[i] / m);
-            }
-        }
-
-        return js;
-    }
-
-    private static double PeakAround(double[] x, int frame)
-    {
-        var best = 0.0;
-        for (var t = Math.Max(0, frame - 1); t <= Math.Min(x.Length - 1, frame + 1); t++)
-        {
-            best = Math.Max(best, x[t]);
-        }
-
-        return best;
     }
 
     private static double MeanFinite(double[] x)

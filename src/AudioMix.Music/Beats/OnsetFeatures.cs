@@ -6,10 +6,22 @@ namespace AudioMix.Music.Beats;
 /// <summary>Frame-level features of one signal, all at the onset frame rate.</summary>
 /// <param name="Onset">Median-over-bands positive log-mel flux (librosa <c>onset_strength(aggregate=np.median)</c>).</param>
 /// <param name="LowOnset">Mean positive log-mel flux over the bands below <see cref="BeatTrackerOptions.LowBandMaxHz"/>.</param>
-/// <param name="HarmonicMagnitude">Mel magnitude (√power) of the bands up to <see cref="BeatTrackerOptions.HarmonicMaxHz"/>, [bands][frames].</param>
 /// <param name="Autocorrelation">Mean of the per-frame ∞-normalised windowed autocorrelations (librosa tempogram), lags 0..W−1.</param>
 /// <param name="MelDb">The full log-mel spectrogram in dB, [bands][frames] (for beat-synchronous bar repetition).</param>
-internal sealed record OnsetFeatures(double[] Onset, double[] LowOnset, float[][] HarmonicMagnitude, double[] Autocorrelation, float[][] MelDb);
+/// <param name="Detections">
+/// The onset detection functions the multi-feature decoder tracks separately (Zapata et al. 2014), each with its own
+/// mean tempogram: the median log-mel flux (<paramref name="Onset"/>), the mean log-mel flux (all bands vote, so sparse
+/// chord and melody onsets count), the low-band flux (kick and bass, <paramref name="LowOnset"/>), the high-band flux
+/// (hi-hats, snare noise: a high-frequency-content detector, Masri 1996) and the energy flux (positive difference of the
+/// log of the total power, Essentia's 'rms' ODF).
+/// </param>
+/// <param name="Chroma">Pitch-class energy per frame, [12][frames], from STFT bins between 60 Hz and <see cref="BeatTrackerOptions.HarmonicMaxHz"/> (harmonic change for downbeats).</param>
+internal sealed record OnsetFeatures(
+    double[] Onset, double[] LowOnset, double[] Autocorrelation, float[][] MelDb,
+    IReadOnlyList<DetectionFunction> Detections, float[][] Chroma);
+
+/// <summary>One onset detection function and its mean autocorrelation tempogram.</summary>
+internal sealed record DetectionFunction(string Name, double[] Values, double[] Autocorrelation);
 
 /// <summary>
 /// The TorchSharp front end: STFT → Slaney mel power → dB (global top-dB clip) → positive first difference, plus the
@@ -21,15 +33,16 @@ internal sealed class OnsetFrontEnd : IDisposable
     private readonly BeatTrackerOptions _options;
     private readonly Stft _stft;
     private readonly torch.Tensor _melBank;
+    private readonly torch.Tensor _chromaBank;
     private readonly int _lowBands;
-    private readonly int _harmonicBands;
+    private readonly int _highBandStart;
 
     public OnsetFrontEnd(BeatTrackerOptions options)
     {
         _options = options;
         var bank = MelFilterbank.Create(options.SampleRate, options.FftSize, options.MelBands);
         _lowBands = Math.Max(1, CountBandsBelow(options.LowBandMaxHz, options.MelBands, options.SampleRate));
-        _harmonicBands = Math.Max(2, CountBandsBelow(options.HarmonicMaxHz, options.MelBands, options.SampleRate));
+        _highBandStart = Math.Min(options.MelBands - 1, CountBandsBelow(HighBandMinHz, options.MelBands, options.SampleRate));
 
         // Centre padding is done here with zeros (librosa ≥ 0.10 pad_mode="constant"), so the STFT itself is uncentred.
         _stft = new Stft(new StftOptions(options.FftSize, options.HopLength, Center: false));
@@ -37,9 +50,11 @@ internal sealed class OnsetFrontEnd : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             _melBank = torch.tensor(bank, torch.ScalarType.Float32).DetachFromDisposeScope();
+            _chromaBank = torch.tensor(ChromaBank(options.SampleRate, options.FftSize, options.HarmonicMaxHz), torch.ScalarType.Float32).DetachFromDisposeScope();
         }
         catch
         {
+            _melBank?.Dispose();
             _stft.Dispose();
             throw;
         }
@@ -55,7 +70,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var x = torch.tensor(mono, torch.ScalarType.Float32);
         var half = o.FftSize / 2;
         var padded = torch.nn.functional.pad(x, [half, half], PaddingModes.Constant, 0);
-        var mel = MelPower(padded, FrameCount(mono.Length));            // [mels, T]
+        var (mel, chromaPower) = MelPower(padded, FrameCount(mono.Length));   // [mels, T], [12, T]
 
         // power_to_db(ref=1, amin=1e-10, top_db): the clip is global over the whole spectrogram (librosa).
         var db = mel.AtLeast(1e-10).log10_().Times(10.0);
@@ -64,6 +79,9 @@ internal sealed class OnsetFrontEnd : IDisposable
 
         var onset = new double[frames];
         var low = new double[frames];
+        var mean = new double[frames];
+        var high = new double[frames];
+        var energy = new double[frames];
         if (frames > 1)
         {
             var flux = (db[.., 1..] - db[.., ..^1]).AtLeast(0.0);       // [mels, T-1]
@@ -75,14 +93,10 @@ internal sealed class OnsetFrontEnd : IDisposable
             var shift = o.LibrosaOnsetAlignment ? 1 + (o.FftSize / (2 * o.HopLength)) : 1;
             Place(ToDoubles(median), onset, shift);
             Place(ToDoubles(lowMean), low, shift);
-        }
-
-        var harmonic = new float[_harmonicBands][];
-        var magnitude = mel[..(int)_harmonicBands].sqrt().contiguous();
-        var flat = ToFloats(magnitude);
-        for (var b = 0; b < _harmonicBands; b++)
-        {
-            harmonic[b] = flat.AsSpan(b * frames, frames).ToArray();
+            Place(ToDoubles(flux.mean([0])), mean, shift);
+            Place(ToDoubles(flux[_highBandStart..].mean([0])), high, shift);
+            var totalDb = mel.sum([0]).AtLeast(1e-10).log10_().Times(10.0);
+            Place(ToDoubles((totalDb[1..] - totalDb[..^1]).AtLeast(0.0)), energy, shift);
         }
 
         var dbFlat = ToFloats(db.contiguous());
@@ -92,8 +106,23 @@ internal sealed class OnsetFrontEnd : IDisposable
             melDb[b] = dbFlat.AsSpan(b * frames, frames).ToArray();
         }
 
-        var ac = Tempogram(onset);
-        return new OnsetFeatures(onset, low, harmonic, ac, melDb);
+        var chromaFlat = ToFloats(chromaPower.sqrt().contiguous());
+        var chroma = new float[12][];
+        for (var c = 0; c < 12; c++)
+        {
+            chroma[c] = chromaFlat.AsSpan(c * frames, frames).ToArray();
+        }
+
+        // librosa's own tempogram (stride 1) for the parity configuration; the committee stride otherwise.
+        var ac = Tempogram(onset, o.LibrosaOnsetAlignment ? 1 : CommitteeTempogramStride);
+        DetectionFunction[] detections =
+        [
+            new(MedianFlux, onset, ac),
+            new("mean-flux", mean, Tempogram(mean, CommitteeTempogramStride)),
+            new("high-flux", high, Tempogram(high, CommitteeTempogramStride)),
+            new(EnergyFlux, energy, Tempogram(energy, CommitteeTempogramStride)),
+        ];
+        return new OnsetFeatures(onset, low, ac, melDb, detections, chroma);
     }
 
     /// <summary>
@@ -101,11 +130,12 @@ internal sealed class OnsetFrontEnd : IDisposable
     /// spectrogram of a long file never exists whole (an hour at 22050/512 would be ≈1.3 GB of complex64); only the
     /// [mels, frames] result is kept.
     /// </summary>
-    private torch.Tensor MelPower(torch.Tensor padded, int frames)
+    private (torch.Tensor Mel, torch.Tensor Chroma) MelPower(torch.Tensor padded, int frames)
     {
         var o = _options;
         using var scope = torch.NewDisposeScope();
         var blocks = new List<torch.Tensor>();
+        var chromaBlocks = new List<torch.Tensor>();
         for (var f0 = 0; f0 < frames; f0 += BlockFrames)
         {
             using var blockScope = torch.NewDisposeScope();
@@ -113,11 +143,49 @@ internal sealed class OnsetFrontEnd : IDisposable
             var start = (long)f0 * o.HopLength;
             var length = ((long)(count - 1) * o.HopLength) + o.FftSize;
             var spec = _stft.Forward(padded.narrow(0, start, length));  // [bins, count]
-            var mel = torch.matmul(_melBank, spec.abs().Squared());
-            blocks.Add(mel.MoveToOuterDisposeScope());
+            var power = spec.abs().Squared();
+            blocks.Add(torch.matmul(_melBank, power).MoveToOuterDisposeScope());
+            chromaBlocks.Add(torch.matmul(_chromaBank, power).MoveToOuterDisposeScope());
         }
 
-        return torch.cat(blocks, 1).MoveToOuterDisposeScope();
+        return (torch.cat(blocks, 1).MoveToOuterDisposeScope(), torch.cat(chromaBlocks, 1).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Frame stride of the ODFs' tempograms (the librosa parity configuration keeps librosa's stride 1).</summary>
+    internal const int CommitteeTempogramStride = 8;
+
+    /// <summary>Name of the median log-mel flux detection function (librosa's onset envelope).</summary>
+    internal const string MedianFlux = "median-flux";
+
+    /// <summary>Name of the energy-flux detection function.</summary>
+    internal const string EnergyFlux = "energy-flux";
+
+    /// <summary>Lower edge of the high band (hi-hat and snare noise) of the high-flux detection function.</summary>
+    internal const double HighBandMinHz = 4000;
+
+    /// <summary>
+    /// Chroma filterbank [12, bins]: each STFT bin between 60 Hz and <paramref name="maxHz"/> goes to its nearest equal-tempered pitch class
+    /// (A4 = 440 Hz) with a weight falling linearly to 0 at a quarter tone away (Bartsch &amp; Wakefield 2001 chroma).
+    /// </summary>
+    private static float[,] ChromaBank(int sampleRate, int fftSize, double maxHz)
+    {
+        var bins = (fftSize / 2) + 1;
+        var bank = new float[12, bins];
+        for (var k = 1; k < bins; k++)
+        {
+            var hz = (double)k * sampleRate / fftSize;
+            if (hz < 60 || hz > maxHz)
+            {
+                continue;
+            }
+
+            var midi = 69 + (12 * Math.Log2(hz / 440));
+            var nearest = Math.Round(midi);
+            var weight = 1 - (2 * Math.Abs(midi - nearest));
+            bank[(((int)nearest % 12) + 12) % 12, k] = (float)weight;
+        }
+
+        return bank;
     }
 
     /// <summary>STFT frames per block in <see cref="MelPower"/>.</summary>
@@ -128,7 +196,7 @@ internal sealed class OnsetFrontEnd : IDisposable
     /// by W/2 frames on both sides with a linear ramp to 0, framed with hop 1, Hann-weighted, autocorrelated (by FFT,
     /// zero-padded past 2W−1 so it is linear, not circular), and each frame is divided by its largest |value|.
     /// </summary>
-    private double[] Tempogram(double[] onset)
+    private double[] Tempogram(double[] onset, int stride = 1)
     {
         var w = (int)Math.Floor(_options.AutocorrelationSeconds * _options.FrameRate);
         w = Math.Max(w, 4);
@@ -149,7 +217,10 @@ internal sealed class OnsetFrontEnd : IDisposable
         using var scope = torch.NewDisposeScope();
         var env = torch.tensor(padded, torch.ScalarType.Float64);
         // unfold is a view; each block of frames is windowed, transformed and summed, so memory stays O(block · W).
-        var allFrames = env.unfold(0, w, 1);                            // [T+1, W] view
+        // With stride s only every s-th frame's autocorrelation enters the mean (the committee's ODFs: an 8 s window moved
+        // by s frames changes the mean tempogram negligibly and costs 1/s); stride 1 is librosa's.
+        var allFrames = env.unfold(0, w, stride);                       // [(T+1)/s, W] view
+        var count = (t + stride - 1) / stride;
         // scipy.signal.get_window('hann', W) is periodic (fftbins=True).
         var window = torch.hann_window(w, periodic: true, dtype: torch.ScalarType.Float64);
         var nfft = 1;
@@ -159,10 +230,10 @@ internal sealed class OnsetFrontEnd : IDisposable
         }
 
         var sum = torch.zeros(w, torch.ScalarType.Float64);
-        for (var b0 = 0; b0 < t; b0 += BlockFrames)
+        for (var b0 = 0; b0 < count; b0 += BlockFrames)
         {
             using var blockScope = torch.NewDisposeScope();
-            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, t - b0)) * window;
+            var seg = allFrames.narrow(0, b0, Math.Min(BlockFrames, count - b0)) * window;
             var f = torch.fft.rfft(seg, nfft, dim: 1);
             var acFull = torch.fft.irfft(f.abs().Squared(), nfft, dim: 1)[.., ..w];
             var peak = acFull.abs().amax([1], keepdim: true);
@@ -174,7 +245,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             sum.copy_(next);
         }
 
-        return ToDoubles(sum.DividedBy(t));
+        return ToDoubles(sum.DividedBy(count));
     }
 
     private static void Place(double[] values, double[] target, int shift)
@@ -220,6 +291,7 @@ internal sealed class OnsetFrontEnd : IDisposable
 
     public void Dispose()
     {
+        _chromaBank.Dispose();
         _melBank.Dispose();
         _stft.Dispose();
     }

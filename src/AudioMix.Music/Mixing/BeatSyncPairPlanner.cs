@@ -30,8 +30,15 @@ public sealed record BeatSyncPairOptions
     /// <summary>Tracks with fewer beats are not used (too short to align).</summary>
     public int MinBeats { get; init; } = 8;
 
-    /// <summary>Tracks the tracker is less sure of are not used.</summary>
-    public double MinConfidence { get; init; }
+    /// <summary>
+    /// Tracks whose beat-tracking confidence (<see cref="Beats.BeatAnalysis.Confidence"/>, the detection-function committee's
+    /// agreement) is below this are not paired. Default <see cref="DefaultMinConfidence"/>: on the development material,
+    /// tracks below it were tracked at the wrong tempo or phase (beat F ≤ 0.4) and would be mixed off the beat.
+    /// </summary>
+    public double MinConfidence { get; init; } = DefaultMinConfidence;
+
+    /// <summary>The default <see cref="MinConfidence"/>.</summary>
+    public const double DefaultMinConfidence = 0.3;
 
     /// <summary>λ ~ Beta(α, α); MusicLDM uses 5.</summary>
     public double Alpha { get; init; } = 5;
@@ -47,6 +54,11 @@ public sealed record BeatSyncPairOptions
         if (!(NoStretchTolerance >= 0 && NoStretchTolerance <= Tolerance))
         {
             throw new ArgumentException($"noStretchTolerance must be between 0 and tolerance ({Tolerance}) (got {NoStretchTolerance}).");
+        }
+
+        if (!(MinConfidence >= 0 && MinConfidence <= 1))
+        {
+            throw new ArgumentException($"minConfidence must be between 0 and 1 (got {MinConfidence}).");
         }
 
         if (MaxUsesPerItem < 1)
