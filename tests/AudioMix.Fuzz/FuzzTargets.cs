@@ -157,6 +157,12 @@ internal static class FuzzTargets
         await data.CopyToAsync(Stream.Null);
     }
 
+    // An empty models folder: "detector": "auto" then parses as rms, and a "silero" recipe parses without loading the model.
+    private static readonly SpeechModels Models = new(Options.Create(new AudioMix.Models.ModelStoreOptions
+    {
+        Path = Path.Combine(Path.GetTempPath(), "audiomix-fuzz-models"),
+    }));
+
     private static JobOperationRegistry CreateRegistry()
     {
         // Parsing touches none of the ops' services; they exist only because the ops' constructors ask for them.
@@ -168,7 +174,8 @@ internal static class FuzzTargets
             new CaptionMixOperation(audio, new CaptionMergers(Options.Create(new AudioMix.Captions.Merging.LlmCaptionMergerOptions()))),
             new ScoreOperation(audio, null!),
             new SeparateOperation(audio),
-            new SegmentVocalsOperation(audio),
+            new SegmentVocalsOperation(audio, Models),
+            new DetectSpeechOperation(audio, Models),
         ];
         return new JobOperationRegistry(ops);
     }
