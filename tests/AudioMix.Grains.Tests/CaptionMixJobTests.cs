@@ -142,14 +142,15 @@ public sealed class CaptionMixJobTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_count_the_dataset_cannot_supply_fails_the_job_with_the_reason()
+    public async Task A_count_the_dataset_cannot_supply_is_refused_at_start_with_the_capacity_and_no_job()
     {
+        // The preflight (the planner's own capacity rule) refuses it before the job exists.
         var datasetId = TestData.NewKey("cds");
         await CaptionedDatasetAsync(datasetId);
-        var jobId = TestData.NewKey("cjob");
-        await Client.GetGrain<IJobGrain>(jobId).StartAsync(Spec(datasetId, """{"count": 50, "maxUses": 2}"""));
-        var (status, _) = await TestData.WaitAsync(Client, jobId);
-        Assert.Equal(JobState.Failed, status.State);
-        Assert.Contains("at most 6 mixes", status.Error, StringComparison.Ordinal);
+        var job = Client.GetGrain<IJobGrain>(TestData.NewKey("cjob"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => job.StartAsync(Spec(datasetId, """{"count": 50, "maxUses": 2}""")));
+        Assert.Contains("at most 6", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Lower count to 6", error.Message, StringComparison.Ordinal);
+        Assert.Null(await job.GetStatusAsync());
     }
 }

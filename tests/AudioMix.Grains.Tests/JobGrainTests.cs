@@ -212,18 +212,17 @@ public sealed class JobGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_dataset_with_one_item_fails_the_job_with_a_clear_error()
+    public async Task A_dataset_with_one_item_is_refused_at_start_with_a_clear_error_and_no_job()
     {
         var datasetId = TestData.NewKey("ds");
         await TestData.CreateDatasetAsync(Client, fixture.Store, datasetId, count: 1, seconds: 0.05);
         var jobId = TestData.NewKey("job");
-        await Client.GetGrain<IJobGrain>(jobId).StartAsync(TestData.Mixup(datasetId, 1, "{}"));
+        var job = Client.GetGrain<IJobGrain>(jobId);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => job.StartAsync(TestData.Mixup(datasetId, 1, "{}")));
 
-        var (status, _) = await TestData.WaitAsync(Client, jobId);
-        Assert.Equal(JobState.Failed, status.State);
-        Assert.Contains("at least 2 items", status.Error, StringComparison.Ordinal);
-        Assert.Null(status.ManifestKey);
-        Assert.Empty(await TestData.ListKeysAsync(fixture.Store, JobKeys.OutputsPrefix(jobId)));
+        Assert.Contains("at least 2 items", error.Message, StringComparison.Ordinal);
+        Assert.Null(await job.GetStatusAsync());
+        Assert.Empty(await TestData.ListKeysAsync(fixture.Store, JobKeys.Folder(jobId)));
     }
 
     [Fact]
