@@ -15,32 +15,11 @@ public sealed partial class DashboardBrowserTests
     [Fact]
     public async Task Review_outputs_with_previews_ab_player_keyboard_and_bulk_actions()
     {
-        var context = await _host!.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, BaseURL = _host.BaseUrl });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(ExpectTimeout);
-        page.PageError += (_, e) => TestContext.Current.TestOutputHelper?.WriteLine($"[browser error] {e}");
+        var (context, page) = await OpenPageAsync();
         var api = page.APIRequest;
 
         // A dataset of three tones and a completed mixup job of twelve, through the REST API.
-        var created = await api.PostAsync("/api/datasets", new() { DataObject = new { name = "Review (browser test)", kind = "sound" } });
-        var datasetId = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString()!;
-        var form = context.APIRequest.CreateFormData();
-        form.Append("files", Wav("low.wav", 220, 16000, 1.0));
-        form.Append("files", Wav("mid.wav", 440, 16000, 1.2));
-        form.Append("files", Wav("high.wav", 880, 22050, 0.8));
-        Assert.True((await api.PostAsync($"/api/datasets/{datasetId}/items", new() { Multipart = form })).Ok);
-        var started = await api.PostAsync("/api/jobs", new() { DataObject = new { datasetId, seed = 11, operations = new[] { new { op = "mixup", @params = new { count = ReviewOutputs, alpha = 1.0 } } } } });
-        var jobId = JsonDocument.Parse(await started.TextAsync()).RootElement.GetProperty("id").GetString()!;
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200, TestContext.Current.CancellationToken))
-        {
-            var state = JsonDocument.Parse(await (await api.GetAsync($"/api/jobs/{jobId}")).TextAsync()).RootElement.GetProperty("state").GetString();
-            Assert.True(state is not ("failed" or "cancelled"), $"job {jobId} {state}");
-            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} still {state} after 60 s");
-            if (state == "completed")
-            {
-                break;
-            }
-        }
+        var (datasetId, jobId) = await CompletedMixupAsync(context, "Review (browser test)", ReviewOutputs);
 
         // Items show their previews (the PNG loaded, at the requested width).
         await page.GotoAsync($"/datasets/{datasetId}");
@@ -117,6 +96,31 @@ public sealed partial class DashboardBrowserTests
         await Assertions.Expect(page.Locator("[data-testid=datasets-table] tbody tr")).ToHaveCountAsync(1);
         await ScreenshotAsync(page, "datasets");
         await context.CloseAsync();
+    }
+
+    /// <summary>A dataset of three tones and a completed mixup job of <paramref name="count"/>, made through the REST API.</summary>
+    private static async Task<(string DatasetId, string JobId)> CompletedMixupAsync(IBrowserContext context, string name, int count)
+    {
+        var api = context.APIRequest;
+        var created = await api.PostAsync("/api/datasets", new() { DataObject = new { name, kind = "sound" } });
+        var datasetId = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString()!;
+        var form = api.CreateFormData();
+        form.Append("files", Wav("low.wav", 220, 16000, 1.0));
+        form.Append("files", Wav("mid.wav", 440, 16000, 1.2));
+        form.Append("files", Wav("high.wav", 880, 22050, 0.8));
+        Assert.True((await api.PostAsync($"/api/datasets/{datasetId}/items", new() { Multipart = form })).Ok);
+        var started = await api.PostAsync("/api/jobs", new() { DataObject = new { datasetId, seed = 11, operations = new[] { new { op = "mixup", @params = new { count, alpha = 1.0 } } } } });
+        var jobId = JsonDocument.Parse(await started.TextAsync()).RootElement.GetProperty("id").GetString()!;
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200, TestContext.Current.CancellationToken))
+        {
+            var state = JsonDocument.Parse(await (await api.GetAsync($"/api/jobs/{jobId}")).TextAsync()).RootElement.GetProperty("state").GetString();
+            Assert.True(state is not ("failed" or "cancelled"), $"job {jobId} {state}");
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} still {state} after 60 s");
+            if (state == "completed")
+            {
+                return (datasetId, jobId);
+            }
+        }
     }
 
     private static async Task<int> CountAsync(IAPIRequestContext api, string jobId, string filter)
