@@ -92,6 +92,31 @@ foreach (var folder in folders)
             }
         }
 
+        if (Environment.GetEnvironmentVariable("BEATS_DIAG") == "2")
+        {
+            var mono = AudioMix.Audio.Dsp.Resampler.Resample(audio.ToMono(), tracker.Options.SampleRate, AudioMix.Audio.Dsp.ResamplerQuality.Balanced);
+            var feats = tracker.Features(mono.Channels[0]);
+            var cands = MultiFeatureTracker.Track(feats, tracker.Options);
+            var sel = MultiFeatureTracker.Select(cands)!;
+            var fr = MetricalTests.OffBeatCorrection(feats, sel.Frames) ?? sel.Frames;
+            double[] Band(double lo, double hi)
+            {
+                var maxMel = AudioMix.Audio.Torch.MelFilterbank.HzToMel(tracker.Options.SampleRate / 2.0, AudioMix.Audio.Torch.MelScale.Slaney);
+                var nb = feats.MelDb.Length;
+                var idx = Enumerable.Range(0, nb).Where(b => { var hz = AudioMix.Audio.Torch.MelFilterbank.MelToHz(maxMel * (b + 1) / (nb + 1), AudioMix.Audio.Torch.MelScale.Slaney); return hz >= lo && hz < hi; }).ToArray();
+                var T = feats.MelDb[0].Length;
+                var o = new double[T];
+                for (var t = 1; t < T; t++) { double a = 0; foreach (var b in idx) { a += Math.Max(0, feats.MelDb[b][t] - feats.MelDb[b][t - 1]); } o[t] = a / idx.Length; }
+                return o;
+            }
+            string R(double[] odf) { var (on, mid) = MetricalTests.OnOffStrength(odf, fr); return string.Create(inv, $"{mid / on:0.00}"); }
+            string Alt(double[] odf) { double e = 0, od = 0; for (var i = 0; i < fr.Length; i++) { if (i % 2 == 0) e += MetricalTests.PeakAround(odf, fr[i]); else od += MetricalTests.PeakAround(odf, fr[i]); } return string.Create(inv, $"{Math.Min(e, od) / Math.Max(e, od):0.00}"); }
+            var lowB = Band(0, 150); var s1 = Band(150, 1000); var s2 = Band(1000, 4000); var hh = Band(6000, 20000);
+            var en = feats.Detections.First(d => d.Name == "energy-flux").Values;
+            Console.WriteLine(string.Create(inv, $"DIAG-T {id,-25} tLow={MetricalTests.OnMinusMidT(feats.LowOnset, fr):0.00} tEnergy={MetricalTests.OnMinusMidT(en, fr):0.00} tSnare={MetricalTests.OnMinusMidT(feats.SnareOnset, fr):0.00}"));
+            Console.WriteLine($"DIAG {id,-25} F={f:0.000} est={result.Tempo:0.0} ref={refBpm:0.0} mid/on low={R(lowB)} s150-1k={R(s1)} s1-4k={R(s2)} hh={R(hh)} energy={R(en)} | alt(min/max even/odd) low={Alt(lowB)} s150-1k={Alt(s1)} s1-4k={Alt(s2)} hh={Alt(hh)}");
+        }
+
         if (!quiet)
         {
             Console.WriteLine(string.Create(inv,

@@ -38,6 +38,22 @@ public sealed class BeatTrackerTests
     }
 
     /// <summary>
+    /// Fast rock pattern (kick on 1 and 3, snare on 2 and 4, eighth hats): tracked at half tempo the kick would sit on
+    /// every tracked beat and the snare halfway between; the kick/accent octave check must report the played tempo.
+    /// </summary>
+    [Theory]
+    [InlineData(172.0)]
+    [InlineData(186.0)]
+    public void Fast_drum_pattern_is_tracked_at_the_played_tempo_not_half(double bpm)
+    {
+        var track = SyntheticMusic.DrumsAndBass(bpm, 4, 16, seed: (int)bpm);
+        var result = Analyze(track);
+
+        Assert.InRange(result.Tempo, bpm * 0.98, bpm * 1.02);
+        Assert.True(BeatMetrics.FMeasure(track.Beats, result.Beats) >= 0.9, $"beat F {BeatMetrics.FMeasure(track.Beats, result.Beats):0.000}");
+    }
+
+    /// <summary>
     /// At 72 BPM with hi-hats on every eighth the log-mel flux (level-independent per band) sees an even 144 BPM pulse,
     /// and the comb salience picks the eighth level (as every tracker on the dev set doubles its ~65 BPM clips):
     /// the octave is ambiguous, so only "this or double" and the continuity at an allowed level are required.
@@ -58,6 +74,8 @@ public sealed class BeatTrackerTests
     [InlineData(100.0)]
     [InlineData(128.0)]
     [InlineData(150.0)]
+    [InlineData(180.0)]
+    [InlineData(190.0)]
     public void Click_track_is_tracked_at_the_click_rate(double bpm)
     {
         var track = SyntheticMusic.Clicks(bpm, 12);

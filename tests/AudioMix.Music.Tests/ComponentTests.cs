@@ -70,6 +70,37 @@ public sealed class ComponentTests
     }
 
     [Fact]
+    public void Tempo_is_doubled_when_the_kick_is_as_strong_between_the_beats_as_on_them()
+    {
+        // Beats every 30 frames (86 BPM at 43 frames/s); the kick falls on the beats and halfway between (a 172 BPM
+        // pattern tracked at half tempo): the midpoints become beats. With the kick on the beats only, nothing changes.
+        const int frames = 600;
+        const double fps = 22050.0 / 512;
+        var beats = Enumerable.Range(0, 19).Select(i => 15 + (30 * i)).ToArray();
+        var low = new double[frames];
+        var energy = new double[frames];
+        foreach (var b in beats)
+        {
+            low[b] = 1;
+            low[b + 15] = 1;
+            energy[b] = 1;
+            energy[b + 15] = 0.5;
+        }
+
+        var features = new OnsetFeatures(energy, low, new double[8], [], [new(OnsetFrontEnd.EnergyFlux, energy, [])], []);
+        var doubled = MetricalTests.DoubleTempo(features, beats, 30, fps, preferredMaxBpm: 200);
+        Assert.NotNull(doubled);
+        Assert.Equal(Enumerable.Range(0, 38).Select(i => 15 * (i + 1)).ToArray(), doubled.Where(f => f >= 15 && f <= 570).ToArray());
+
+        // The double (172 BPM) must stay inside the preferred range.
+        Assert.Null(MetricalTests.DoubleTempo(features, beats, 30, fps, preferredMaxBpm: 160));
+
+        // Kick on the beats only, weaker accents between them: the tracked level is the tactus.
+        var onBeatKick = features with { LowOnset = energy.Select((v, i) => v == 1 ? 1.0 : 0).ToArray() };
+        Assert.Null(MetricalTests.DoubleTempo(onBeatKick, beats, 30, fps, preferredMaxBpm: 200));
+    }
+
+    [Fact]
     public void Comb_salience_unbiases_the_window_taper_and_rewards_lags_whose_multiples_all_correlate()
     {
         // The windowed autocorrelation of a pulse train with period 20: peaks at multiples of 20, tapered by the Hann

@@ -8,7 +8,7 @@ using AudioMix.Storage;
 namespace AudioMix.Grains.Operations;
 
 /// <summary>
-/// Beat analyses stored as JSON blobs keyed by content hash (<c>analysis/beats/v2/{sha256}.json</c>): each piece of
+/// Beat analyses stored as JSON blobs keyed by content hash (<c>analysis/beats/v3/{sha256}.json</c>): each piece of
 /// content is tracked once, whatever dataset or job uses it, and later jobs read the blob instead of decoding audio.
 /// Tracking runs in the <see cref="ComputeLimiter"/>; concurrent requests for the same content share one run.
 /// </summary>
@@ -16,7 +16,8 @@ public sealed class BeatAnalysisCache(BlobAudio audio, ComputeLimiter compute) :
 {
     // Bump when the tracker's output for the same audio changes, so stale analyses are not reused.
     // v2: multi-feature tracker, off-beat correction, chroma/bass bar-level downbeats, committee-agreement confidence.
-    internal const string Version = "v2";
+    // v3: kick/accent/backbeat tempo-octave check (fast songs no longer at half tempo), preferred range up to 200 BPM.
+    internal const string Version = "v3";
 
     private readonly Lazy<BeatTracker> _tracker = new(() => new BeatTracker(), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);

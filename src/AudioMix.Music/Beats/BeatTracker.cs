@@ -88,6 +88,12 @@ public sealed class BeatTracker : IDisposable
         var local = chosen.Local;
         var beatFrames = MetricalTests.OffBeatCorrection(features, chosen.Frames) ?? chosen.Frames;
         var period = chosen.PeriodFrames;
+        if (options.KickTempoOctave && MetricalTests.DoubleTempo(features, beatFrames, period, options.FrameRate, options.PreferredMaxBpm) is { } doubled)
+        {
+            beatFrames = doubled;
+            period /= 2;
+        }
+
         var frames = new double[beatFrames.Length];
         for (var i = 0; i < frames.Length; i++)
         {
@@ -106,7 +112,7 @@ public sealed class BeatTracker : IDisposable
         // Committee agreement predicts accuracy (Holzapfel et al. 2012); measured with the F-measure, which — unlike the
         // information gain used for selection — also drops when the final beats sit half a beat or an octave away from
         // what the other detection functions found. Pearson r with F: 0.74 on dev/, 0.50 on real-dev/.
-        var confidence = MultiFeatureTracker.Agreement(times, candidates, chosen, fps);
+        var confidence = MultiFeatureTracker.Agreement(times, candidates, chosen, fps, period, features.Onset.Length);
         return new BeatAnalysis(bpm, times, downbeats, meter.Meter, Math.Clamp(confidence, 0, 1));
     }
 

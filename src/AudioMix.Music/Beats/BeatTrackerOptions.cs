@@ -22,6 +22,11 @@ namespace AudioMix.Music.Beats;
 /// Number of beat-period multiples summed by the comb-filter tempo salience (Davies &amp; Plumbley 2007 use 4);
 /// 1 reproduces librosa's single-lag tempogram score.
 /// </param>
+/// <param name="KickTempoOctave">
+/// Double a beat sequence whose kick/bass or accent onsets are as strong halfway between the beats as on them (the
+/// metrical-salience octave check of <c>MetricalTests.DoubleTempo</c>), when the double stays below
+/// <paramref name="PreferredMaxBpm"/>.
+/// </param>
 /// <param name="Tightness">Weight of the log-interval transition penalty of the DP (librosa: 100).</param>
 /// <param name="Trim">Drop weak leading/trailing beats (librosa <c>trim=True</c>).</param>
 /// <param name="LibrosaOnsetAlignment">
@@ -55,8 +60,9 @@ public sealed record BeatTrackerOptions(
     double AutocorrelationSeconds = 8.0,
     double MaxTempo = 320.0,
     double PreferredMinBpm = 70.0,
-    double PreferredMaxBpm = 180.0,
+    double PreferredMaxBpm = 200.0,
     int CombHarmonics = 4,
+    bool KickTempoOctave = true,
     double Tightness = 100.0,
     bool Trim = true,
     bool LibrosaOnsetAlignment = false,
@@ -67,12 +73,13 @@ public sealed record BeatTrackerOptions(
     double TripleMeterT = 2.0)
 {
     /// <summary>
-    /// The librosa 0.11 <c>beat_track</c> configuration (parity reference): single-lag tempogram, no octave step, librosa's
+    /// The librosa 0.11 <c>beat_track</c> configuration (parity reference): single-lag tempogram, no octave steps, librosa's
     /// onset padding and trim threshold, frame-quantised beats.
     /// </summary>
     public static BeatTrackerOptions Librosa { get; } = new()
     {
         CombHarmonics = 1,
+        KickTempoOctave = false,
         PreferredMinBpm = 1e-3,
         PreferredMaxBpm = 1e6,
         LibrosaOnsetAlignment = true,

@@ -73,9 +73,15 @@ internal static class MultiFeatureTracker
         return best;
     }
 
-    /// <summary>Mean F-measure (±70 ms) between the final beats and every other committee member's sequence.</summary>
-    public static double Agreement(double[] times, IReadOnlyList<BeatCandidate> candidates, BeatCandidate chosen, double fps)
+    /// <summary>
+    /// Mean F-measure (±70 ms) between the final beats and every other committee member's sequence. When the final beats
+    /// were doubled by the octave check (<paramref name="periodFrames"/> half the chosen candidate's), a member at the
+    /// chosen candidate's level is compared with its midpoints inserted: the octave decision is taken after the
+    /// committee, and the agreement measures the committee's support for the phase, as before.
+    /// </summary>
+    public static double Agreement(double[] times, IReadOnlyList<BeatCandidate> candidates, BeatCandidate chosen, double fps, double periodFrames, int frameCount)
     {
+        var doubled = Math.Abs((chosen.PeriodFrames / periodFrames) - 2) < 0.1;
         double sum = 0;
         var n = 0;
         foreach (var c in candidates)
@@ -85,7 +91,10 @@ internal static class MultiFeatureTracker
                 continue;
             }
 
-            sum += BeatMetrics.FMeasure(c.Frames.Select(f => f / fps).ToArray(), times);
+            var frames = doubled && c.Frames.Length >= 2 && Math.Abs((c.PeriodFrames / chosen.PeriodFrames) - 1) < 0.05
+                ? MetricalTests.Midpoints(c.Frames, frameCount, keepBeats: true)
+                : c.Frames;
+            sum += BeatMetrics.FMeasure(frames.Select(f => f / fps).ToArray(), times);
             n++;
         }
 

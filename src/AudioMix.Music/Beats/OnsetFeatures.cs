@@ -18,7 +18,11 @@ namespace AudioMix.Music.Beats;
 /// <param name="Chroma">Pitch-class energy per frame, [12][frames], from STFT bins between 60 Hz and <see cref="BeatTrackerOptions.HarmonicMaxHz"/> (harmonic change for downbeats).</param>
 internal sealed record OnsetFeatures(
     double[] Onset, double[] LowOnset, double[] Autocorrelation, float[][] MelDb,
-    IReadOnlyList<DetectionFunction> Detections, float[][] Chroma);
+    IReadOnlyList<DetectionFunction> Detections, float[][] Chroma)
+{
+    /// <summary>Mean positive log-mel flux over the bands from <see cref="OnsetFrontEnd.SnareBandMinHz"/> to <see cref="OnsetFrontEnd.HighBandMinHz"/> (snare drum; backbeat test).</summary>
+    public double[] SnareOnset { get; init; } = [];
+}
 
 /// <summary>One onset detection function and its mean autocorrelation tempogram.</summary>
 internal sealed record DetectionFunction(string Name, double[] Values, double[] Autocorrelation);
@@ -36,6 +40,7 @@ internal sealed class OnsetFrontEnd : IDisposable
     private readonly torch.Tensor _chromaBank;
     private readonly int _lowBands;
     private readonly int _highBandStart;
+    private readonly int _snareBandStart;
 
     public OnsetFrontEnd(BeatTrackerOptions options)
     {
@@ -43,6 +48,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var bank = MelFilterbank.Create(options.SampleRate, options.FftSize, options.MelBands);
         _lowBands = Math.Max(1, CountBandsBelow(options.LowBandMaxHz, options.MelBands, options.SampleRate));
         _highBandStart = Math.Min(options.MelBands - 1, CountBandsBelow(HighBandMinHz, options.MelBands, options.SampleRate));
+        _snareBandStart = Math.Min(_highBandStart - 1, CountBandsBelow(SnareBandMinHz, options.MelBands, options.SampleRate));
 
         // Centre padding is done here with zeros (librosa ≥ 0.10 pad_mode="constant"), so the STFT itself is uncentred.
         _stft = new Stft(new StftOptions(options.FftSize, options.HopLength, Center: false));
@@ -82,6 +88,7 @@ internal sealed class OnsetFrontEnd : IDisposable
         var mean = new double[frames];
         var high = new double[frames];
         var energy = new double[frames];
+        var snare = new double[frames];
         if (frames > 1)
         {
             var flux = (db[.., 1..] - db[.., ..^1]).AtLeast(0.0);       // [mels, T-1]
@@ -95,6 +102,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             Place(ToDoubles(lowMean), low, shift);
             Place(ToDoubles(flux.mean([0])), mean, shift);
             Place(ToDoubles(flux[_highBandStart..].mean([0])), high, shift);
+            Place(ToDoubles(flux[_snareBandStart.._highBandStart].mean([0])), snare, shift);
             var totalDb = mel.sum([0]).AtLeast(1e-10).log10_().Times(10.0);
             Place(ToDoubles((totalDb[1..] - totalDb[..^1]).AtLeast(0.0)), energy, shift);
         }
@@ -122,7 +130,7 @@ internal sealed class OnsetFrontEnd : IDisposable
             new("high-flux", high, Tempogram(high, CommitteeTempogramStride)),
             new(EnergyFlux, energy, Tempogram(energy, CommitteeTempogramStride)),
         ];
-        return new OnsetFeatures(onset, low, ac, melDb, detections, chroma);
+        return new OnsetFeatures(onset, low, ac, melDb, detections, chroma) { SnareOnset = snare };
     }
 
     /// <summary>
@@ -159,6 +167,12 @@ internal sealed class OnsetFrontEnd : IDisposable
 
     /// <summary>Name of the energy-flux detection function.</summary>
     internal const string EnergyFlux = "energy-flux";
+
+    /// <summary>
+    /// Lower edge of the snare band (up to <see cref="HighBandMinHz"/>): the snare's noise burst dominates 1–4 kHz while
+    /// the kick and bass stay below and the hi-hats above.
+    /// </summary>
+    internal const double SnareBandMinHz = 1000;
 
     /// <summary>Lower edge of the high band (hi-hat and snare noise) of the high-flux detection function.</summary>
     internal const double HighBandMinHz = 4000;
