@@ -19,6 +19,11 @@ internal static class BeatBenchmarks
     public static void Run(BenchmarkHarness harness, double seconds)
     {
         var inv = CultureInfo.InvariantCulture;
+        // As the silo runs it (AddAudioMixGrains: one unit per core, one libtorch thread per unit). The tracker's tensors
+        // are small; with libtorch's default OpenMP pool on a loaded 2-core machine the same analysis took 3x the wall
+        // time and 1.5-3x the CPU time (idle OpenMP workers spin), measured in one session: 0.38-0.52x vs 1.42-1.64x aubio.
+        var threads = AudioMix.Audio.Torch.TorchRuntime.LimitIntraOpThreads(1);
+        Console.WriteLine(string.Create(inv, $"libtorch intra-op threads: 1 per unit, as in the silo ({threads})"));
         using var tracker = new BeatTracker();
 
         // Same WAV for both: a drum loop with a bass-like layer so the onset envelope is not a bare click train.
