@@ -131,10 +131,15 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
             samples[i] = 0.3f * MathF.Sin((float)(2 * Math.PI * frequency * i / rate));
         }
 
+        return Wav(name, new AudioBuffer(rate, [samples]));
+    }
+
+    internal static FilePayload Wav(string name, AudioBuffer audio)
+    {
         using var stream = new MemoryStream();
-        using (var writer = new WavWriter(stream, rate, 1, WavSampleFormat.Pcm16, leaveOpen: true))
+        using (var writer = new WavWriter(stream, audio.SampleRate, audio.ChannelCount, WavSampleFormat.Pcm16, leaveOpen: true))
         {
-            writer.Write(new AudioBuffer(rate, [samples]));
+            writer.Write(audio);
         }
 
         return new FilePayload { Name = name, MimeType = "audio/wav", Buffer = stream.ToArray() };
