@@ -39,8 +39,7 @@ internal sealed class JobSubmissions(IGrainFactory grains, IOptions<JobQuotaOpti
         try
         {
             var limit = quota.Value.MaxActiveJobsPerOwner;
-            var active = (await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).ListAsync())
-                .Count(j => !j.IsFinished && string.Equals(AudioMix.Abstractions.Owners.OrDefault(j.Owner), caller.Owner, StringComparison.Ordinal));
+            var active = await grains.GetGrain<IJobCatalogGrain>(IJobCatalogGrain.Key).CountActiveAsync(caller.Owner);
             if (active >= limit)
             {
                 throw new JobQuotaExceededException(
