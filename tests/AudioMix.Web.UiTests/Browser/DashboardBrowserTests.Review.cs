@@ -25,13 +25,13 @@ public sealed partial class DashboardBrowserTests
 
         // Items show their previews (the PNG loaded, at the requested width).
         await page.GotoAsync($"/datasets/{datasetId}");
-        await Assertions.Expect(page.Locator("img[data-testid=item-spectrogram]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("img[data-testid=item-spectrogram]")).ToHaveCountAsync(3, new() { Timeout = ExpectTimeout });
         await WaitImagesAsync(page, "img[data-testid=item-spectrogram]", 320);
         await Screenshots.SaveAsync(page, "dataset", documented: true);
 
         // Outputs show theirs.
         await page.GotoAsync($"/jobs/{jobId}");
-        await Assertions.Expect(page.Locator("img[data-testid=output-spectrogram]")).ToHaveCountAsync(ReviewOutputs);
+        await Assertions.Expect(page.Locator("img[data-testid=output-spectrogram]")).ToHaveCountAsync(ReviewOutputs, new() { Timeout = ExpectTimeout });
         await WaitImagesAsync(page, "img[data-testid=output-spectrogram]", 480);
         await Assertions.Expect(page.GetByTestId("review-summary-mixup")).ToContainTextAsync($"0 accepted · 0 rejected · {ReviewOutputs} pending");
 
