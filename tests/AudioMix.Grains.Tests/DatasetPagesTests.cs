@@ -1,4 +1,5 @@
 using AudioMix.Abstractions.Datasets;
+using AudioMix.Abstractions.Jobs;
 using AudioMix.Grains.Datasets;
 using AudioMix.Grains.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -172,12 +173,73 @@ public sealed class DatasetPagesTests(ClusterFixture fixture)
 
         Assert.Equal(1_234, summary!.ItemCount);
         Assert.Equal(items.Sum(i => i.Duration), summary.TotalDuration, 6);
+        Assert.Equal(1_234, summary.CaptionedCount);
         // The old order was by id; it is kept as the upload order.
         Assert.Equal(items.Select(i => i.ItemId).Order(StringComparer.Ordinal), (await grain.GetAllItemsAsync()).Select(i => i.ItemId));
         Assert.Equal(7.25, (await grain.GetItemAsync("old1226"))!.Duration);
         var blobs = await StateBlobsAsync(id);
         Assert.True(blobs.Single(b => b.Key.Contains("/dataset/", StringComparison.Ordinal)).Length < 1_024);
     }
+
+    [Fact]
+    public async Task Captioned_and_scoring_counts_follow_adds_and_replacements_and_the_preflight_answers_from_them()
+    {
+        var id = TestData.NewKey("ds");
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(id);
+        await grain.CreateAsync("tallied", DatasetKind.Music);
+        // 1,500 captioned items over two pages, then 4 references/estimates without captions.
+        var captioned = Enumerable.Range(0, 1_500).Select(n => Item($"c{n:D4}", n)).ToArray();
+        await grain.AddItemsAsync(captioned);
+        var scoring = Enumerable.Range(0, 4).Select(n => Scoring($"s{n}", n % 2 == 0 ? "reference" : "estimate")).ToArray();
+        var summary = await grain.AddItemsAsync(scoring);
+        Assert.Equal((1_504, 1_500, 4), (summary.ItemCount, summary.CaptionedCount, summary.ScoringItemCount));
+
+        // Replacements move the counts both ways: two items lose their caption (one on each page), one gains a role,
+        // one reference becomes a plain item with a caption.
+        summary = await grain.AddItemsAsync(
+        [
+            captioned[3] with { Caption = null },
+            captioned[1_200] with { Caption = "  " },
+            captioned[7] with { Metadata = Role("estimate") },
+            scoring[0] with { Metadata = null, Caption = "now a mixture" },
+        ]);
+        Assert.Equal((1_504, 1_499, 4), (summary.ItemCount, summary.CaptionedCount, summary.ScoringItemCount));
+        var all = await grain.GetAllItemsAsync();
+        Assert.Equal(all.Count(i => !string.IsNullOrWhiteSpace(i.Caption)), summary.CaptionedCount);
+        Assert.Equal(all.Count(i => i.Metadata?.GetValueOrDefault("role") is "\"reference\"" or "\"estimate\""), summary.ScoringItemCount);
+
+        // The preflight's capacities are those counts under each op's rules.
+        var validation = await fixture.Client.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(new JobSpec(id, 1,
+            [new OperationSpec("caption_mix", """{"count": 5000, "maxUses": 2}"""), new OperationSpec("separate", "{}")], new OutputSpec()));
+        Assert.Equal(1_499, validation.Steps[0].Capacity); // ⌊1,499 · 2 / 2⌋, fewer than 1,499 · 1,498 / 2 distinct pairs
+        Assert.Contains("1499 captioned items", validation.Steps[0].Basis, StringComparison.Ordinal);
+        Assert.Equal(1_504 - 4, validation.Steps[1].Capacity);
+        Assert.Contains(validation.Errors, e => e.StartsWith("caption_mix: count 5000 is more than the dataset can supply", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dataset_saved_before_tallies_counts_its_items_once_on_activation()
+    {
+        // Pages and summary as the previous version stored them: no tally.
+        var id = TestData.NewKey("ds");
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(id);
+        var items = Enumerable.Range(0, 10).Select(n => n < 3 ? Scoring($"s{n}", "reference") : Item($"c{n}", n)).ToArray();
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Silos[0]).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.GrainState);
+        var page = fixture.Client.GetGrain<IDatasetPageGrain>(DatasetGrainKeys.Page(id, 0));
+        await storage.WriteStateAsync("datasetPage", page.GetGrainId(), new GrainState<DatasetPageState>(new DatasetPageState { Items = [.. items.Select(i => i with { Labels = i.Labels.ToArray() })] }));
+        var saved = new DatasetState { Name = "before tallies", Kind = DatasetKind.Sound, CreatedAt = DateTimeOffset.UtcNow, PageCounts = [10], LastPageUsed = 10 };
+        await storage.WriteStateAsync("dataset", grain.GetGrainId(), new GrainState<DatasetState>(saved));
+
+        var summary = await grain.GetAsync();
+
+        Assert.Equal((10, 7, 3), (summary!.ItemCount, summary.CaptionedCount, summary.ScoringItemCount));
+        summary = await grain.AddItemsAsync([Item("c11", 11)]);
+        Assert.Equal((11, 8, 3), (summary.ItemCount, summary.CaptionedCount, summary.ScoringItemCount));
+    }
+
+    private static DatasetItem Scoring(string id, string role) => Item(id, 1) with { Caption = null, Metadata = Role(role) };
+
+    private static Dictionary<string, string> Role(string role) => new(StringComparer.Ordinal) { ["group"] = "\"g1\"", ["role"] = $"\"{role}\"", ["source"] = "\"bass\"" };
 
     private async Task<(IDatasetGrain Grain, DatasetItem[] Items)> CreateAsync(int count, int batch, bool minted = false)
     {

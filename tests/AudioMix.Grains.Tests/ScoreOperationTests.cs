@@ -6,6 +6,7 @@ using AudioMix.Audio.Codecs;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Tests.Infrastructure;
+using AudioMix.TestSupport;
 
 namespace AudioMix.Grains.Tests;
 
@@ -15,23 +16,7 @@ public sealed class ScoreOperationTests(ClusterFixture fixture)
     private IClusterClient Client => fixture.Client;
 
     /// <summary>A 1 s harmonic source with a syllable-like envelope.</summary>
-    private static AudioBuffer Source(double f0, int partials, double syllableHz)
-    {
-        var samples = new float[16000];
-        for (var k = 0; k < samples.Length; k++)
-        {
-            var t = k / 16000.0;
-            double v = 0;
-            for (var h = 1; h <= partials; h++)
-            {
-                v += Math.Sin(2 * Math.PI * f0 * h * t) / h;
-            }
-
-            samples[k] = (float)(0.2 * (0.55 + (0.45 * Math.Sin(2 * Math.PI * syllableHz * t))) * v);
-        }
-
-        return new AudioBuffer(16000, [samples]);
-    }
+    private static AudioBuffer Source(double f0, int partials, double syllableHz) => SyllableTones.Make(f0, partials, syllableHz);
 
     private async Task<DatasetItem> AddAsync(string datasetId, string name, AudioBuffer clip, string group, string role, string source)
     {

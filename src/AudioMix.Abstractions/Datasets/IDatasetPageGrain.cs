@@ -41,8 +41,9 @@ public interface IDatasetPageGrain : IGrainWithStringKey
 /// <param name="Added">Items appended.</param>
 /// <param name="DurationDelta">Seconds added, counting replaced items' change.</param>
 /// <param name="Rejected">Items that were neither on the page nor fitted on it.</param>
+/// <param name="TallyDelta">Captioned and scoring items added, counting replaced items' change.</param>
 [GenerateSerializer, Immutable, Alias("AudioMix.PageUpsert")]
-public sealed record PageUpsert(int Count, int Added, double DurationDelta, IReadOnlyList<DatasetItem> Rejected);
+public sealed record PageUpsert(int Count, int Added, double DurationDelta, IReadOnlyList<DatasetItem> Rejected, ItemTally TallyDelta);
 
 /// <summary>
 /// One of a fixed number of hash buckets mapping item ids the dataset did not mint (see

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace AudioMix.Abstractions.Jobs;
 
 /// <summary>
@@ -90,6 +92,11 @@ public interface IJobCatalogGrain : IGrainWithStringKey
     /// <summary>Ids of jobs that have not finished.</summary>
     [Alias("ListUnfinished")]
     Task<IReadOnlyList<string>> ListUnfinishedAsync();
+
+    /// <summary>How many of <paramref name="owner"/>'s jobs have not finished (jobs saved without an owner count as <see cref="Owners.Default"/>'s).</summary>
+    [Alias("CountActive")]
+    [ReadOnly]
+    Task<int> CountActiveAsync(string owner);
 
     /// <summary>Forgets a job (it is being deleted); nothing happens for one it does not list.</summary>
     [Alias("Remove")]

@@ -8,9 +8,12 @@ namespace AudioMix.Abstractions.Jobs;
 [Alias("AudioMix.IPreviewGrain")]
 public interface IPreviewGrain : IGrainWithIntegerKey
 {
-    /// <summary>The preview of output <paramref name="index"/> of job <paramref name="jobId"/>, <paramref name="width"/> pixels wide (clamped).</summary>
+    /// <summary>
+    /// The preview of output <paramref name="index"/> of job <paramref name="jobId"/>, <paramref name="width"/> pixels wide
+    /// (clamped), with its op's overlay unless <paramref name="overlay"/> is false (the plain picture, to compare).
+    /// </summary>
     [Alias("Output")]
-    Task<string?> OutputSpectrogramAsync(string jobId, int index, int width);
+    Task<string?> OutputSpectrogramAsync(string jobId, int index, int width, bool overlay);
 
     /// <summary>The preview of item <paramref name="itemId"/> of dataset <paramref name="datasetId"/>.</summary>
     [Alias("Item")]

@@ -219,30 +219,17 @@ public static class SpectrogramImage
 
         foreach (var marker in overlay.Markers.Where(m => m.Seconds >= 0 && m.Seconds <= duration))
         {
-            var x = X(marker.Seconds);
-            switch (marker.Role)
+            var style = Style(marker.Role);
+            var (top, bottom) = style.Lane switch
             {
-                case PreviewMarkerRole.FirstBeat:
-                    image.VerticalLine(x, specTop, half, First, 0.55);
-                    break;
-                case PreviewMarkerRole.FirstDownbeat:
-                    image.VerticalLine(x - 1, specTop, half, First);
-                    image.VerticalLine(x, specTop, half, First);
-                    break;
-                case PreviewMarkerRole.SecondBeat:
-                    image.VerticalLine(x, half, Height, Second, 0.55);
-                    break;
-                case PreviewMarkerRole.SecondDownbeat:
-                    image.VerticalLine(x - 1, half, Height, Second);
-                    image.VerticalLine(x, half, Height, Second);
-                    break;
-                case PreviewMarkerRole.SecondStart:
-                    image.VerticalLine(x, BarHeight, Height, Second);
-                    image.VerticalLine(x + 1, BarHeight, Height, Second);
-                    break;
-                default:
-                    image.VerticalLine(x, BarHeight, Height, Boundary, 0.9);
-                    break;
+                Lane.Upper => (specTop, half),
+                Lane.Lower => (half, Height),
+                _ => (BarHeight, Height),
+            };
+            var x = X(marker.Seconds);
+            for (var column = x + style.FirstColumn; column < x + style.FirstColumn + style.Width; column++)
+            {
+                image.VerticalLine(column, top, bottom, style.Colour, style.Alpha);
             }
         }
 
@@ -255,6 +242,32 @@ public static class SpectrogramImage
             }
         }
     }
+
+    /// <summary>
+    /// How a marker of <paramref name="role"/> is drawn: the first source's beats in the upper half of the spectrogram and
+    /// the second's in the lower half (downbeats two pixels wide, beats one pixel at 55 %), the second source's start
+    /// (two pixels) and boundaries (one pixel at 90 %) over waveform and spectrogram.
+    /// </summary>
+    private static MarkerStyle Style(PreviewMarkerRole role) => role switch
+    {
+        PreviewMarkerRole.FirstBeat => new(Lane.Upper, First, 0, 1, 0.55),
+        PreviewMarkerRole.FirstDownbeat => new(Lane.Upper, First, -1, 2, 1),
+        PreviewMarkerRole.SecondBeat => new(Lane.Lower, Second, 0, 1, 0.55),
+        PreviewMarkerRole.SecondDownbeat => new(Lane.Lower, Second, -1, 2, 1),
+        PreviewMarkerRole.SecondStart => new(Lane.Full, Second, 0, 2, 1),
+        _ => new(Lane.Full, Boundary, 0, 1, 0.9),
+    };
+
+    /// <summary>The rows a marker covers.</summary>
+    private enum Lane
+    {
+        Upper,
+        Lower,
+        Full,
+    }
+
+    /// <summary>A marker's lane, colour, columns (from <see cref="FirstColumn"/> relative to its time, <see cref="Width"/> wide) and opacity.</summary>
+    private sealed record MarkerStyle(Lane Lane, Rgb Colour, int FirstColumn, int Width, double Alpha);
 
     private static Rgb Colour(double level)
     {

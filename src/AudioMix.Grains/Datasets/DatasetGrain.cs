@@ -61,12 +61,21 @@ internal sealed partial class DatasetGrain(
             state.State.PageCounts = [];
             state.State.LastPageUsed = 0;
             state.State.TotalDuration = 0;
+            state.State.Tally = ItemTally.Zero;
             foreach (var chunk in ordered.Chunk(PageSize))
             {
                 await PlaceAsync(Deduplicate(chunk));
             }
 
             state.State.Items = null;
+            state.State.Tallied = true;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        else if (!state.State.Tallied && state.State.Name is not null)
+        {
+            // Saved before tallies: count the items once; from now on every page write keeps the tally.
+            state.State.Tally = ItemTallies.Sum(await ReadAllItemsAsync());
+            state.State.Tallied = true;
             await state.WriteStateAsync(cancellationToken);
         }
 
@@ -89,6 +98,7 @@ internal sealed partial class DatasetGrain(
         state.State.Kind = kind;
         state.State.Owner = Owners.OrDefault(owner);
         state.State.CreatedAt = DateTimeOffset.UtcNow;
+        state.State.Tallied = true;
         await state.WriteStateAsync();
         var summary = Summary();
         await grains.GetGrain<IDatasetCatalogGrain>(IDatasetCatalogGrain.Key).UpsertAsync(summary);
@@ -242,9 +252,14 @@ internal sealed partial class DatasetGrain(
         return result;
     }
 
-    public async Task<IReadOnlyList<DatasetItem>> GetAllItemsAsync()
+    public Task<IReadOnlyList<DatasetItem>> GetAllItemsAsync()
     {
         EnsureExists();
+        return ReadAllItemsAsync();
+    }
+
+    private async Task<IReadOnlyList<DatasetItem>> ReadAllItemsAsync()
+    {
         var counts = state.State.PageCounts;
         var parts = await Task.WhenAll(Enumerable.Range(0, counts.Count).Where(p => counts[p] > 0).Select(p => Page(p).GetRangeAsync(counts[p], 0, counts[p])));
         var all = new List<DatasetItem>(ItemCount());
@@ -331,6 +346,7 @@ internal sealed partial class DatasetGrain(
     {
         state.State.PageCounts[page] = result.Count;
         state.State.TotalDuration += result.DurationDelta;
+        state.State.Tally += result.TallyDelta;
         if (page == state.State.PageCounts.Count - 1)
         {
             state.State.LastPageUsed = Math.Max(state.State.LastPageUsed, result.Count);
@@ -517,7 +533,9 @@ internal sealed partial class DatasetGrain(
         ItemCount(),
         state.State.TotalDuration,
         state.State.CreatedAt,
-        Owners.OrDefault(state.State.Owner));
+        Owners.OrDefault(state.State.Owner),
+        state.State.Tally.Captioned,
+        state.State.Tally.ScoringMaterial);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Dataset {DatasetId} deleted: {Blobs} blobs, {Pages} pages")]
     private static partial void LogDeleted(ILogger logger, string datasetId, int blobs, int pages);

@@ -30,12 +30,14 @@ internal sealed class DatasetPageGrain(
         var positions = Positions();
         var added = 0;
         var delta = 0.0;
+        var tally = ItemTally.Zero;
         List<DatasetItem>? rejected = null;
         foreach (var item in items)
         {
             if (positions.TryGetValue(item.ItemId, out var at))
             {
                 delta += item.Duration - list[at].Duration;
+                tally += ItemTallies.Of(item) - ItemTallies.Of(list[at]);
                 list[at] = item;
             }
             else if (list.Count < IDatasetPageGrain.Capacity)
@@ -43,6 +45,7 @@ internal sealed class DatasetPageGrain(
                 positions[item.ItemId] = list.Count;
                 list.Add(item);
                 delta += item.Duration;
+                tally += ItemTallies.Of(item);
                 added++;
             }
             else
@@ -56,7 +59,7 @@ internal sealed class DatasetPageGrain(
             await state.WriteStateAsync();
         }
 
-        return new PageUpsert(list.Count, added, delta, rejected ?? []);
+        return new PageUpsert(list.Count, added, delta, rejected ?? [], tally);
     }
 
     public Task<IReadOnlyList<DatasetItem>> GetRangeAsync(int committed, int start, int count)

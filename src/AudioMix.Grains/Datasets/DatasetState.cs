@@ -45,4 +45,13 @@ public sealed class DatasetState
 
     /// <summary>The owner (tenant) of the key that created the dataset; null in datasets saved before owners (<see cref="Owners.Default"/>).</summary>
     [Id(9)] public string? Owner { get; set; }
+
+    /// <summary>Captioned and scoring items (see <see cref="ItemTally"/>), kept by deltas like <see cref="TotalDuration"/>.</summary>
+    [Id(10)] public ItemTally Tally { get; set; } = ItemTally.Zero;
+
+    /// <summary>
+    /// <see cref="Tally"/> has been kept since creation (or counted once over the items): false only in datasets saved
+    /// before tallies, which count their items once on activation.
+    /// </summary>
+    [Id(11)] public bool Tallied { get; set; }
 }

@@ -56,11 +56,11 @@ internal sealed class JobPreflight(JobOperationRegistry operations, IGrainFactor
         var capacities = new List<StepCapacity>();
         if (!overLimit && steps.Any(s => s is not null))
         {
-            // Capacity rules count items (captioned, mixtures): the item list is read once, as planning will.
-            var items = await grains.GetGrain<IDatasetGrain>(spec.DatasetId).GetAllItemsAsync();
+            // Capacity rules need counts only (items, captioned, scoring material), which the dataset's summary keeps:
+            // no item list is read, however large the dataset.
             foreach (var (step, i) in steps.Select((s, i) => (s, i)).Where(s => s.s is not null))
             {
-                var capacity = operations.Get(step!.Op).Capacity(items, step.Params, i);
+                var capacity = operations.Get(step!.Op).Capacity(dataset, step.Params, i);
                 capacities.Add(capacity);
                 if (capacity.Problem is { } problem)
                 {

@@ -109,20 +109,20 @@ public sealed class BeatSyncMixupOperation(BlobAudio audio, BeatAnalysisCache an
     /// Each item in at most maxUses pairs (<see cref="BeatSyncPairPlanner.Capacity"/>), counted over every item: an upper
     /// bound, since items without a confident beat grid or a partner of compatible tempo drop out after beat analysis.
     /// </summary>
-    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, BeatSyncMixupParams parameters)
+    protected override OperationCapacity CapacityOf(DatasetSummary dataset, BeatSyncMixupParams parameters)
     {
-        if (items.Count < 2)
+        if (dataset.ItemCount < 2)
         {
-            return OperationCapacity.Impossible(0, $"needs at least 2 items; the dataset has {items.Count}", "Upload more tracks.");
+            return OperationCapacity.Impossible(0, $"needs at least 2 items; the dataset has {dataset.ItemCount}", "Upload more tracks.");
         }
 
-        var capacity = BeatSyncPairPlanner.Capacity(items.Count, parameters.MaxUses);
-        var raise = parameters.Count is { } count && PairingCapacity.MaxUsesFor(items.Count, count, distinctPairs: false) is { } uses
+        var capacity = BeatSyncPairPlanner.Capacity(dataset.ItemCount, parameters.MaxUses);
+        var raise = parameters.Count is { } count && PairingCapacity.MaxUsesFor(dataset.ItemCount, count, distinctPairs: false) is { } uses
             ? $"raise maxUses to {uses}"
             : "add tracks";
         return OperationCapacity.Counted(
-            OpName, parameters.Count, capacity, items.Count,
-            $"{items.Count} items, each in at most maxUses {parameters.MaxUses} mixes (at most: beat analysis may leave items out)", raise);
+            OpName, parameters.Count, capacity, dataset.ItemCount,
+            $"{dataset.ItemCount} items, each in at most maxUses {parameters.MaxUses} mixes (at most: beat analysis may leave items out)", raise);
     }
 
     protected override IEnumerable<BeatSyncMixupPlan> PlanUnits(IReadOnlyList<DatasetItem> items, BeatSyncMixupParams parameters, long seed)

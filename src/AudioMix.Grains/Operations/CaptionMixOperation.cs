@@ -60,12 +60,12 @@ public sealed class CaptionMixOperation(BlobAudio audio, CaptionMergers mergers)
     }
 
     /// <summary>Captioned items, each in at most maxUses mixes, no pair twice (<see cref="CaptionMixPlanner.Capacity"/>).</summary>
-    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, CaptionMixParams parameters)
+    protected override OperationCapacity CapacityOf(DatasetSummary dataset, CaptionMixParams parameters)
     {
-        var captioned = items.Count(i => !string.IsNullOrWhiteSpace(i.Caption));
+        var captioned = dataset.CaptionedCount;
         if (captioned < 2)
         {
-            return OperationCapacity.Impossible(0, $"needs at least two items with captions; the dataset has {captioned} of {items.Count}", "Add captions (a metadata.jsonl \"caption\" column) or choose a captioned dataset.");
+            return OperationCapacity.Impossible(0, $"needs at least two items with captions; the dataset has {captioned} of {dataset.ItemCount}", "Add captions (a metadata.jsonl \"caption\" column) or choose a captioned dataset.");
         }
 
         var capacity = CaptionMixPlanner.Capacity(captioned, parameters.MaxUses);

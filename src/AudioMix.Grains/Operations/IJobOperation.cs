@@ -113,10 +113,11 @@ public interface IJobOperation
     /// <summary>
     /// What the dataset can supply to this step before the job exists (<c>POST /api/jobs/validate</c>, and every
     /// submission): the capacity under the op's own pairing rules and, when the step is impossible, a problem naming what to
-    /// change. Cheap and pure (no audio is read); where the exact figure needs <see cref="PrepareAsync"/> (e.g. beat
-    /// tracking) it is an upper bound and says so.
+    /// change. Cheap and pure: it reads the dataset's summary counts (items, captioned and scoring items: the
+    /// <see cref="ItemTally"/> kept on upload), never the item list or audio, so the form can ask on every change; where
+    /// the exact figure needs <see cref="PrepareAsync"/> (e.g. beat tracking) it is an upper bound and says so.
     /// </summary>
-    StepCapacity Capacity(IReadOnlyList<DatasetItem> items, OperationParams parameters, int recipeStep);
+    StepCapacity Capacity(DatasetSummary dataset, OperationParams parameters, int recipeStep);
 
     /// <summary>Decides the units of recipe step <paramref name="recipeStep"/>, numbering them from <paramref name="firstIndex"/>.</summary>
     IReadOnlyList<PlannedUnit> Plan(IReadOnlyList<DatasetItem> items, OperationParams parameters, long seed, int firstIndex, int recipeStep);

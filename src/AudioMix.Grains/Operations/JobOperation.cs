@@ -33,10 +33,10 @@ public abstract class JobOperation<TParams, TPlan>(BlobAudio audio) : IJobOperat
     /// What the dataset can supply (see <see cref="IJobOperation.Capacity"/>). The default is one unit per item, impossible
     /// on an empty dataset; ops with a <c>count</c> or pairing rules override it with the rules their planner applies.
     /// </summary>
-    protected virtual OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, TParams parameters) =>
-        items.Count == 0
+    protected virtual OperationCapacity CapacityOf(DatasetSummary dataset, TParams parameters) =>
+        dataset.ItemCount == 0
             ? OperationCapacity.Impossible(0, "the dataset has no items", "Upload items to the dataset first.")
-            : OperationCapacity.PerItem(items.Count, "item");
+            : OperationCapacity.PerItem(dataset.ItemCount, "item");
 
     /// <summary>The unit plans, in unit order (pure and deterministic given <paramref name="seed"/>).</summary>
     protected abstract IEnumerable<TPlan> PlanUnits(IReadOnlyList<DatasetItem> items, TParams parameters, long seed);
@@ -50,8 +50,8 @@ public abstract class JobOperation<TParams, TPlan>(BlobAudio audio) : IJobOperat
         IReadOnlyList<DatasetItem> items, OperationParams parameters, IProgress<PreparationProgress> progress, CancellationToken cancellationToken) =>
         PrepareItemsAsync(items, Typed(parameters), progress, cancellationToken);
 
-    StepCapacity IJobOperation.Capacity(IReadOnlyList<DatasetItem> items, OperationParams parameters, int recipeStep) =>
-        CapacityOf(items, Typed(parameters)).ToStep(recipeStep, Name);
+    StepCapacity IJobOperation.Capacity(DatasetSummary dataset, OperationParams parameters, int recipeStep) =>
+        CapacityOf(dataset, Typed(parameters)).ToStep(recipeStep, Name);
 
     IReadOnlyList<PlannedUnit> IJobOperation.Plan(IReadOnlyList<DatasetItem> items, OperationParams parameters, long seed, int firstIndex, int recipeStep) =>
         PlanUnits(items, Typed(parameters), seed).Select((plan, i) => new PlannedUnit(firstIndex + i, recipeStep, Name, plan)).ToArray();

@@ -33,10 +33,10 @@ public sealed class MixupOperation(BlobAudio audio) : JobOperation<MixupParams, 
     }
 
     /// <summary>Pairs are drawn with replacement (<see cref="Mixup.Plan"/>): any count up to the maximum, from two items on.</summary>
-    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, MixupParams parameters) =>
-        items.Count < 2
-            ? OperationCapacity.Impossible(0, $"needs at least 2 items; the dataset has {items.Count}", "Upload more items.")
-            : new(parameters.Count, MaxCount, items.Count, $"pairs drawn with replacement from {items.Count} items");
+    protected override OperationCapacity CapacityOf(DatasetSummary dataset, MixupParams parameters) =>
+        dataset.ItemCount < 2
+            ? OperationCapacity.Impossible(0, $"needs at least 2 items; the dataset has {dataset.ItemCount}", "Upload more items.")
+            : new(parameters.Count, MaxCount, dataset.ItemCount, $"pairs drawn with replacement from {dataset.ItemCount} items");
 
     protected override IEnumerable<MixupPlan> PlanUnits(IReadOnlyList<DatasetItem> items, MixupParams parameters, long seed) =>
         Mixup.Plan(items.Count, parameters.Count ?? items.Count, parameters.Alpha, seed)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AudioMix.Audio;
 using AudioMix.Grains.Audio;
+using AudioMix.Grains.Datasets;
 
 namespace AudioMix.Grains.Operations;
 
@@ -29,11 +30,11 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
         return new SeparateParams(SeparationParameters.Read(p, Schema.Parameters));
     }
 
-    protected override OperationCapacity CapacityOf(IReadOnlyList<DatasetItem> items, SeparateParams parameters)
+    protected override OperationCapacity CapacityOf(DatasetSummary dataset, SeparateParams parameters)
     {
-        var mixtures = items.Count(i => !IsScoringMaterial(i));
+        var mixtures = dataset.ItemCount - dataset.ScoringItemCount;
         return mixtures == 0
-            ? OperationCapacity.Impossible(0, $"no mixture to separate: {items.Count} items, all \"reference\" or \"estimate\" (metadata \"role\")", "Choose a dataset of mixtures.")
+            ? OperationCapacity.Impossible(0, $"no mixture to separate: {dataset.ItemCount} items, all \"reference\" or \"estimate\" (metadata \"role\")", "Choose a dataset of mixtures.")
             : OperationCapacity.PerItem(mixtures, "mixture");
     }
 
@@ -78,8 +79,7 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
         return SeparationParameters.ForItem(unit.Output(key, mixture, provenance), item, assets, metrics);
     }
 
-    private static bool IsScoringMaterial(DatasetItem item) =>
-        ItemMetadata.Text(item, "role") is "reference" or "estimate";
+    private static bool IsScoringMaterial(DatasetItem item) => ItemTallies.IsScoringMaterial(item);
 
     internal static double Energy(AudioBuffer buffer)
     {

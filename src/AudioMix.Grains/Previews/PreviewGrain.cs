@@ -6,9 +6,9 @@ namespace AudioMix.Grains.Previews;
 [StatelessWorker]
 internal sealed class PreviewGrain(PreviewRenderer renderer, IGrainFactory grains) : Grain, IPreviewGrain
 {
-    public async Task<string?> OutputSpectrogramAsync(string jobId, int index, int width) =>
+    public async Task<string?> OutputSpectrogramAsync(string jobId, int index, int width, bool overlay) =>
         await grains.GetGrain<IJobGrain>(jobId).GetOutputAsync(index) is { OutputKey: not null } output
-            ? await renderer.OutputAsync(output, width, CancellationToken.None)
+            ? await renderer.OutputAsync(output, width, overlay, CancellationToken.None)
             : null;
 
     public async Task<string?> ItemSpectrogramAsync(string datasetId, string itemId, int width) =>

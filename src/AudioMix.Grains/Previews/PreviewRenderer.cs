@@ -29,12 +29,12 @@ internal sealed class PreviewRenderer(BlobAudio audio, ComputeLimiter compute)
     public Task<string> ItemAsync(DatasetItem item, int width, CancellationToken cancellationToken) =>
         RenderAsync(item.ContentHash, PreviewOverlay.None, width, ct => audio.ReadItemAsync(item, ct), cancellationToken);
 
-    /// <summary>The preview key of an output's main audio with its op's overlay, rendering it if not cached.</summary>
-    public async Task<string> OutputAsync(JobOutput output, int width, CancellationToken cancellationToken)
+    /// <summary>The preview key of an output's main audio with its op's overlay (or none), rendering it if not cached.</summary>
+    public async Task<string> OutputAsync(JobOutput output, int width, bool overlay, CancellationToken cancellationToken)
     {
         var key = output.OutputKey ?? throw new ArgumentException($"Output {output.Index} has no audio.");
         var hash = await ContentHashAsync(key, cancellationToken).ConfigureAwait(false);
-        return await RenderAsync(hash, PreviewOverlays.For(output), width, ct => audio.ReadAsync(key, null, ct), cancellationToken).ConfigureAwait(false);
+        return await RenderAsync(hash, overlay ? PreviewOverlays.For(output) : PreviewOverlay.None, width, ct => audio.ReadAsync(key, null, ct), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> RenderAsync(string contentHash, PreviewOverlay overlay, int width, Func<CancellationToken, Task<AudioBuffer>> read, CancellationToken cancellationToken)

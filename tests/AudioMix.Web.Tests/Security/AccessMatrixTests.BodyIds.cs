@@ -7,8 +7,8 @@ namespace AudioMix.Web.Tests.Security;
 
 /// <summary>
 /// Ids in a request body are not covered by the route groups' ownership check: job submission and the preflight
-/// (<c>POST /api/jobs/validate</c>) check the dataset themselves, before the preflight's capacity answer could tell
-/// another owner that the dataset exists.
+/// (<c>POST /api/jobs/validate</c>) go through <c>JobSubmissions</c>, which checks the dataset before the preflight's
+/// capacity answer could tell another owner that the dataset exists.
 /// </summary>
 public sealed partial class AccessMatrixTests
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioMix.Web.UiTests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AudioMix.Web.UiTests.Browser;
@@ -6,7 +7,8 @@ namespace AudioMix.Web.UiTests.Browser;
 /// <summary>
 /// Reviewing in the browser: spectrogram previews on items and outputs, the A/B player switching tracks at the same
 /// position, keyboard review of ten outputs, bulk rejection of a filtered set and the accepted-only manifest. Each page
-/// is saved under docs/screenshots/ (linked from the README).
+/// is saved with the test results; AUDIOMIX_UPDATE_SCREENSHOTS=1 refreshes the copies under docs/screenshots/ (linked from
+/// the README).
 /// </summary>
 public sealed partial class DashboardBrowserTests
 {
@@ -23,13 +25,13 @@ public sealed partial class DashboardBrowserTests
 
         // Items show their previews (the PNG loaded, at the requested width).
         await page.GotoAsync($"/datasets/{datasetId}");
-        await Assertions.Expect(page.Locator("img[data-testid=item-spectrogram]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("img[data-testid=item-spectrogram]")).ToHaveCountAsync(3, new() { Timeout = ExpectTimeout });
         await WaitImagesAsync(page, "img[data-testid=item-spectrogram]", 320);
-        await ScreenshotAsync(page, "dataset");
+        await Screenshots.SaveAsync(page, "dataset", documented: true);
 
         // Outputs show theirs.
         await page.GotoAsync($"/jobs/{jobId}");
-        await Assertions.Expect(page.Locator("img[data-testid=output-spectrogram]")).ToHaveCountAsync(ReviewOutputs);
+        await Assertions.Expect(page.Locator("img[data-testid=output-spectrogram]")).ToHaveCountAsync(ReviewOutputs, new() { Timeout = ExpectTimeout });
         await WaitImagesAsync(page, "img[data-testid=output-spectrogram]", 480);
         await Assertions.Expect(page.GetByTestId("review-summary-mixup")).ToContainTextAsync($"0 accepted · 0 rejected · {ReviewOutputs} pending");
 
@@ -44,7 +46,7 @@ public sealed partial class DashboardBrowserTests
 
         await Assertions.Expect(page.GetByTestId("review-summary-mixup")).ToContainTextAsync("5 accepted · 5 rejected · 2 pending");
         await Assertions.Expect(page.Locator("tr.am-current [data-review-row=\"10\"]")).ToHaveCountAsync(1);
-        await ScreenshotAsync(page, "job-review");
+        await Screenshots.SaveAsync(page, "job-review", documented: true);
 
         // A/B: the output and its two sources on one timeline; key 2 switches to the anchor at the same position.
         await page.GetByTestId("details-10").ClickAsync();
@@ -65,7 +67,7 @@ public sealed partial class DashboardBrowserTests
         await page.WaitForTimeoutAsync(700);
         var position = await ab.Locator("audio[data-ab-audio=\"1\"]").EvaluateAsync<double>("a => a.currentTime");
         Assert.InRange(position, 0.15, 0.45);
-        await ScreenshotAsync(page, "job-ab");
+        await Screenshots.SaveAsync(page, "job-ab", documented: true);
         await ab.GetByTestId("ab-play").ClickAsync();
 
         // Bulk: filter the outputs mixed mostly from their partner, reject them all after confirming.
@@ -85,16 +87,16 @@ public sealed partial class DashboardBrowserTests
         var lines = (await manifest.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(accepted, lines.Length);
         Assert.All(lines, l => Assert.Equal("accepted", JsonDocument.Parse(l).RootElement.GetProperty("review").GetString()));
-        await ScreenshotAsync(page, "job-filtered");
+        await Screenshots.SaveAsync(page, "job-filtered", documented: true);
 
         // The jobs page: its form checks the chosen dataset's capacity as values change.
         await page.GotoAsync($"/jobs?dataset={datasetId}");
         await Assertions.Expect(page.Locator("[data-testid=jobs-table] tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("job-capacity")).ToContainTextAsync("mixup: the dataset can supply");
-        await ScreenshotAsync(page, "jobs");
+        await Screenshots.SaveAsync(page, "jobs", documented: true);
         await page.GotoAsync("/datasets");
         await Assertions.Expect(page.Locator("[data-testid=datasets-table] tbody tr")).ToHaveCountAsync(1);
-        await ScreenshotAsync(page, "datasets");
+        await Screenshots.SaveAsync(page, "datasets", documented: true);
         await context.CloseAsync();
     }
 
@@ -133,19 +135,4 @@ public sealed partial class DashboardBrowserTests
         await page.WaitForFunctionAsync(
             $"() => {{ const imgs = [...document.querySelectorAll('{selector}')]; imgs.forEach(i => i.loading = 'eager'); return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth === {width} && i.naturalHeight === 200); }}",
             null, new() { Timeout = ExpectTimeout, PollingInterval = 200 });
-
-    /// <summary>Saves the page under docs/screenshots/NAME.png in the repository (the README links them).</summary>
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "AudioMix.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var folder = Path.Combine(root?.FullName ?? Path.GetTempPath(), "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.Mouse.MoveAsync(0, 0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-    }
 }

@@ -12,7 +12,7 @@ namespace AudioMix.Web.UiTests.Browser;
 /// The whole dashboard in a real browser: Debian's chromium (never a downloaded one), driven by the
 /// Playwright driver bundled in the NuGet package, against the real host on a loopback port.
 /// Creates a dataset, uploads generated WAVs through the upload input, runs a mixup job from the form,
-/// opens it and plays an output. Screenshots go to /tmp/audiomix-*.png.
+/// opens it and plays an output. Screenshots go to the test results (see <see cref="Screenshots"/>).
 /// </summary>
 public sealed partial class DashboardBrowserTests : IAsyncLifetime
 {
@@ -71,12 +71,12 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-testid=items-grid] audio")).ToHaveCountAsync(3, new() { Timeout = ExpectTimeout });
         Assert.Matches($"^/api/datasets/{datasetId}/items/[0-9a-z-]+/audio$", await page.Locator("[data-testid=items-grid] audio").First.GetAttributeAsync("src"));
         await Assertions.Expect(page.GetByTestId("dataset-item-count")).ToHaveTextAsync("3");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/audiomix-dataset.png", FullPage = true });
+        await Screenshots.SaveAsync(page, "upload-dataset");
 
         await page.GotoAsync("/datasets");
         await Assertions.Expect(page.Locator("[data-testid=datasets-table] tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("[data-testid=datasets-table] tbody tr").First).ToContainTextAsync("Pets (browser test)");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/audiomix-datasets.png", FullPage = true });
+        await Screenshots.SaveAsync(page, "upload-datasets");
 
         // 3. A mixup job of five from the form (the dataset is preselected from the link).
         await page.GotoAsync($"/jobs?dataset={datasetId}");
@@ -87,7 +87,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         var row = page.Locator("[data-testid=jobs-table] tbody tr").First;
         await Assertions.Expect(row.GetByTestId("job-state")).ToHaveTextAsync("Completed", new() { Timeout = ExpectTimeout });
         await Assertions.Expect(row).ToContainTextAsync("5 / 5 done");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/audiomix-jobs.png", FullPage = true });
+        await Screenshots.SaveAsync(page, "upload-jobs");
 
         // 4. Open the job: five outputs, each with a player.
         await row.Locator("a").First.ClickAsync();
@@ -119,8 +119,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await page.GetByTestId("details-0").ClickAsync();
         await Assertions.Expect(page.Locator("audio[data-testid=source-audio]")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("provenance")).ToContainTextAsync("\"op\": \"mixup\"");
-        await page.Mouse.MoveAsync(0, 0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/audiomix-job.png", FullPage = true });
+        await Screenshots.SaveAsync(page, "upload-job");
         await context.CloseAsync();
     }
 
@@ -132,10 +131,15 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
             samples[i] = 0.3f * MathF.Sin((float)(2 * Math.PI * frequency * i / rate));
         }
 
+        return Wav(name, new AudioBuffer(rate, [samples]));
+    }
+
+    internal static FilePayload Wav(string name, AudioBuffer audio)
+    {
         using var stream = new MemoryStream();
-        using (var writer = new WavWriter(stream, rate, 1, WavSampleFormat.Pcm16, leaveOpen: true))
+        using (var writer = new WavWriter(stream, audio.SampleRate, audio.ChannelCount, WavSampleFormat.Pcm16, leaveOpen: true))
         {
-            writer.Write(new AudioBuffer(rate, [samples]));
+            writer.Write(audio);
         }
 
         return new FilePayload { Name = name, MimeType = "audio/wav", Buffer = stream.ToArray() };

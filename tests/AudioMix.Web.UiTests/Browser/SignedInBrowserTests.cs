@@ -119,7 +119,7 @@ public sealed partial class SignedInBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText($"Job {betaJob} does not exist.")).ToBeVisibleAsync();
         Assert.Equal(404, (await page.APIRequest.GetAsync($"/api/datasets/{betaDataset}")).Status);
         Assert.Equal(404, (await page.APIRequest.GetAsync($"/api/jobs/{betaJob}/manifest")).Status);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = "/tmp/audiomix-signed-in.png", FullPage = true });
+        await Screenshots.SaveAsync(page, "signed-in");
 
         // 6. Sign out: back at the form, and the API no longer answers this browser.
         await page.GetByTestId("sign-out").ClickAsync();

@@ -51,29 +51,22 @@ internal static class JobsApi
     internal sealed record CaptionRequest(string? Caption);
 
     internal static async Task<Results<Created<JobStatus>, ProblemHttpResult>> CreateAsync(
-        CreateJobRequest request, JobSubmissions submissions, IGrainFactory grains, HttpContext context)
+        CreateJobRequest request, JobSubmissions submissions, HttpContext context)
     {
         if (ToSpec(request, out var problem) is not { } spec)
         {
             return problem!;
         }
 
-        // Another owner's dataset "does not exist": checked before the preflight, whose answer would reveal it.
-        if (!await submissions.SeesDatasetAsync(context.Caller(), spec.DatasetId))
-        {
-            return TypedResults.Problem($"Dataset {spec.DatasetId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        // The same preflight the job grain runs, asked first so a refusal carries each step's capacity.
-        if (Refusal(await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec)) is { } refusal)
-        {
-            return refusal;
-        }
-
         try
         {
+            // The submission runs the preflight as the caller sees it, so a refusal carries each step's capacity.
             var status = await submissions.SubmitAsync(context.Caller(), spec);
             return TypedResults.Created($"/api/jobs/{status.Id}", status);
+        }
+        catch (JobRefusedException ex)
+        {
+            return Refusal(ex.Validation)!;
         }
         catch (JobQuotaExceededException ex)
         {
@@ -94,19 +87,14 @@ internal static class JobsApi
     /// run; 400 with the errors (what to change) and the capacities when it cannot; 404 for an unknown dataset.
     /// </summary>
     internal static async Task<Results<Ok<JobValidation>, ProblemHttpResult>> ValidateAsync(
-        CreateJobRequest request, JobSubmissions submissions, IGrainFactory grains, HttpContext context)
+        CreateJobRequest request, JobSubmissions submissions, HttpContext context)
     {
         if (ToSpec(request, out var problem) is not { } spec)
         {
             return problem!;
         }
 
-        if (!await submissions.SeesDatasetAsync(context.Caller(), spec.DatasetId))
-        {
-            return TypedResults.Problem($"Dataset {spec.DatasetId} does not exist.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        var validation = await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec);
+        var validation = await submissions.ValidateAsync(context.Caller(), spec);
         return Refusal(validation) is { } refusal ? refusal : TypedResults.Ok(validation);
     }
 

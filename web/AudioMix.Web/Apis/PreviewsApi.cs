@@ -12,10 +12,11 @@ namespace AudioMix.Web.Apis;
 /// </summary>
 internal static class PreviewsApi
 {
-    /// <summary>A job output's preview with its op's overlay (beat grids, λ, partner start, segment boundaries).</summary>
+    /// <summary>A job output's preview with its op's overlay (beat grids, λ, partner start, segment boundaries); <c>?overlay=false</c>: without.</summary>
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> OutputAsync(
-        string id, int index, IGrainFactory grains, IBlobStore store, HttpResponse response, CancellationToken cancellationToken, int width = SpectrogramImage.DefaultWidth) =>
-        await grains.GetGrain<IPreviewGrain>(0).OutputSpectrogramAsync(id, index, width) is { } key
+        string id, int index, IGrainFactory grains, IBlobStore store, HttpResponse response, CancellationToken cancellationToken,
+        int width = SpectrogramImage.DefaultWidth, bool overlay = true) =>
+        await grains.GetGrain<IPreviewGrain>(0).OutputSpectrogramAsync(id, index, width, overlay) is { } key
             ? await StreamAsync(store, key, response, cancellationToken)
             : TypedResults.Problem($"Job {id} has no rendered output {index}.", statusCode: StatusCodes.Status404NotFound);
 

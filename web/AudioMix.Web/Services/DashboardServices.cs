@@ -135,9 +135,7 @@ internal sealed class GrainJobService(IGrainFactory grains, ICurrentCaller calle
         grains.GetGrain<IOperationCatalogGrain>(0).ListAsync();
 
     public async Task<JobValidation> ValidateAsync(JobSpec spec, CancellationToken cancellationToken = default) =>
-        await submissions.SeesDatasetAsync(await callers.GetAsync(), spec.DatasetId)
-            ? await grains.GetGrain<IOperationCatalogGrain>(0).ValidateAsync(spec)
-            : new JobValidation([$"Dataset {spec.DatasetId} does not exist."], [], DatasetFound: false);
+        await submissions.ValidateAsync(await callers.GetAsync(), spec);
 
     public async Task<OutputPage> QueryOutputsAsync(string jobId, OutputQuery query, int offset, int limit, CancellationToken cancellationToken = default) =>
         await SeenAsync(jobId) ? await grains.GetGrain<IJobGrain>(jobId).QueryOutputsAsync(query, offset, limit) : new OutputPage([], offset, 0);
