@@ -32,7 +32,7 @@ public abstract class DeletionTests(PlatformFactory factory) : IAsyncLifetime
     public async Task Datasets_are_renamed_refused_while_in_use_and_deleted_keeping_finished_outputs()
     {
         using var client = factory.CreateClient();
-        await DeletionScenario.DatasetsAsync(client, factory.Services.GetRequiredService<IBlobStore>(), TestContext.Current.CancellationToken);
+        await DeletionScenario.DatasetsAsync(client, factory.Services.GetRequiredService<IBlobStore>(), factory.Services.GetRequiredService<IGrainFactory>(), TestContext.Current.CancellationToken);
     }
 }
 

@@ -33,12 +33,12 @@ public sealed class SpectrogramApiTests : PlatformTest
         var first = await PngAsync(client, $"/api/jobs/{jobId}/outputs/0/spectrogram.png", ct);
         AssertPng(first, 800, 200);
         Assert.True(first.Length < 200_000, $"{first.Length} bytes");
-        var previews = await KeysAsync(store, "previews/", ct);
+        var previews = await KeysAsync(store, $"jobs/{jobId}/previews/", ct);
         Assert.Single(previews);
 
         // Asked again: the cached image, nothing rendered anew.
         Assert.Equal(first, await PngAsync(client, $"/api/jobs/{jobId}/outputs/0/spectrogram.png", ct));
-        Assert.Equal(previews, await KeysAsync(store, "previews/", ct));
+        Assert.Equal(previews, await KeysAsync(store, $"jobs/{jobId}/previews/", ct));
 
         // Width is clamped to the bound, whatever is asked.
         AssertPng(await PngAsync(client, $"/api/jobs/{jobId}/outputs/1/spectrogram.png?width=100000", ct), 1200, 200);
@@ -47,7 +47,7 @@ public sealed class SpectrogramApiTests : PlatformTest
         var itemId = items.GetProperty("items")[0].GetProperty("itemId").GetString()!;
         AssertPng(await PngAsync(client, $"/api/datasets/{datasetId}/items/{itemId}/spectrogram.png?width=300", ct), 300, 200);
         var itemHash = items.GetProperty("items")[0].GetProperty("contentHash").GetString()!;
-        Assert.Contains(await KeysAsync(store, "previews/", ct), k => k.StartsWith($"previews/{itemHash}-", StringComparison.Ordinal));
+        Assert.Contains(await KeysAsync(store, $"datasets/{datasetId}/previews/", ct), k => k.StartsWith($"datasets/{datasetId}/previews/{itemHash}-", StringComparison.Ordinal));
 
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/jobs/{jobId}/outputs/99/spectrogram.png", ct), HttpStatusCode.NotFound, "99", ct);
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/datasets/{datasetId}/items/nosuchitem/spectrogram.png", ct), HttpStatusCode.NotFound, "nosuchitem", ct);

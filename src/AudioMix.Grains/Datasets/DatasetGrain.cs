@@ -48,7 +48,10 @@ internal sealed partial class DatasetGrain(
     private bool Exists => state.State.Name is not null && !state.State.Deleting;
 
     /// <summary>Where uploads store the dataset's audio (<c>datasets/{id}/items/…</c>, see the web upload service).</summary>
-    private string BlobFolder => $"datasets/{DatasetId}/";
+    private string BlobFolder => Folder(DatasetId);
+
+    /// <summary>The folder of everything stored for one dataset (its audio, its previews); deleted with it.</summary>
+    internal static string Folder(string datasetId) => $"datasets/{datasetId}/";
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -155,6 +158,9 @@ internal sealed partial class DatasetGrain(
         await Task.WhenAll(Enumerable.Range(0, IdBuckets).Select(b => IdBucket(b).ClearAsync()));
         LogDeleted(logger, DatasetId, blobs, pages);
         await state.ClearStateAsync();
+
+        // Beat analyses are shared by content across datasets: the sweeper removes those no dataset references now.
+        await grains.GetGrain<IAnalysisCacheSweepGrain>(IAnalysisCacheSweepGrain.Key).RequestAsync();
         DeactivateOnIdle();
         return new DatasetDeletion(DatasetDeletionOutcome.Deleted, []);
     }

@@ -26,8 +26,26 @@ public sealed class BeatAnalysisCache(BlobAudio audio, ComputeLimiter compute) :
     /// <summary>How many times this cache ran the tracker (the rest were blob hits).</summary>
     public int TrackerRuns => Volatile.Read(ref _trackerRuns);
 
+    /// <summary>Where every version's analyses live (<c>{Prefix}{version}/{sha256}.json</c>).</summary>
+    public const string Prefix = "analysis/beats/";
+
     /// <summary>The blob key of the analysis of content with this SHA-256.</summary>
-    public static string Key(string contentHash) => $"analysis/beats/{Version}/{contentHash}.json";
+    public static string Key(string contentHash) => $"{Prefix}{Version}/{contentHash}.json";
+
+    /// <summary>The version and content hash an analysis key names, or null for any other key.</summary>
+    public static CachedAnalysisKey? TryParseKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!key.StartsWith(Prefix, StringComparison.Ordinal) || !key.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = key[Prefix.Length..^".json".Length].Split('/');
+        return parts is [{ Length: > 0 } version, { Length: > 0 } hash]
+            ? new CachedAnalysisKey(version, hash, string.Equals(version, Version, StringComparison.Ordinal))
+            : null;
+    }
 
     /// <summary>The analysis of <paramref name="item"/> as JSON (see <see cref="BeatAnalysisJson"/>), from the cache or computed and stored.</summary>
     public async Task<string> GetOrAnalyzeAsync(DatasetItem item, CancellationToken cancellationToken)
@@ -88,3 +106,6 @@ public sealed class BeatAnalysisCache(BlobAudio audio, ComputeLimiter compute) :
         }
     }
 }
+
+/// <summary>What a cached analysis's key says: the tracker version that wrote it and the content it describes.</summary>
+public readonly record struct CachedAnalysisKey(string Version, string ContentHash, bool IsCurrentVersion);

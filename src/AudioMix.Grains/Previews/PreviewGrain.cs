@@ -8,11 +8,11 @@ internal sealed class PreviewGrain(PreviewRenderer renderer, IGrainFactory grain
 {
     public async Task<string?> OutputSpectrogramAsync(string jobId, int index, int width, bool overlay) =>
         await grains.GetGrain<IJobGrain>(jobId).GetOutputAsync(index) is { OutputKey: not null } output
-            ? await renderer.OutputAsync(output, width, overlay, CancellationToken.None)
+            ? await renderer.OutputAsync(jobId, output, width, overlay, CancellationToken.None)
             : null;
 
     public async Task<string?> ItemSpectrogramAsync(string datasetId, string itemId, int width) =>
         await grains.GetGrain<IDatasetGrain>(datasetId).GetItemAsync(itemId) is { } item
-            ? await renderer.ItemAsync(item, width, CancellationToken.None)
+            ? await renderer.ItemAsync(datasetId, item, width, CancellationToken.None)
             : null;
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AudioMix.Grains.Datasets;
+using AudioMix.Grains.Operations;
 using AudioMix.Storage;
 
 namespace AudioMix.Web.Tests.Infrastructure;
@@ -21,6 +23,8 @@ public static class DeletionScenario
         Assert.Equal("completed", (await RestScenario.PollAsync(client, finished, ct)).GetProperty("state").GetString());
         Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.StartsWith($"jobs/{finished}/outputs/", StringComparison.Ordinal));
         Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.Contains(finished, StringComparison.Ordinal) && k.StartsWith("grainstate/", StringComparison.Ordinal));
+        await PreviewAsync(client, $"/api/jobs/{finished}/outputs/0/spectrogram.png", ct);
+        Assert.Contains(await PlatformTest.KeysAsync(store, $"jobs/{finished}/previews/", ct), k => k.EndsWith(".png", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/jobs/{finished}", ct)).StatusCode);
         await AssertJobGoneAsync(client, store, finished, ct);
 
@@ -36,9 +40,10 @@ public static class DeletionScenario
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/datasets/{datasetId}", ct)).StatusCode);
     }
 
-    public static async Task DatasetsAsync(HttpClient client, IBlobStore store, CancellationToken ct)
+    public static async Task DatasetsAsync(HttpClient client, IBlobStore store, IGrainFactory grains, CancellationToken ct)
     {
         var datasetId = await DatasetWithToneAsync(client, "to-delete", ct);
+        var keeper = await DatasetWithToneAsync(client, "keeper", ct, files: 1);
         var finished = await StartAsync(client, datasetId, 12, ct);
         Assert.Equal("completed", (await RestScenario.PollAsync(client, finished, ct)).GetProperty("state").GetString());
 
@@ -75,7 +80,30 @@ public static class DeletionScenario
             Assert.Equal("cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("state").GetString());
         }
 
-        // Deleted: its audio, pages and state go; the finished job's outputs (copies) stay downloadable.
+        // Cached beat analyses are shared by content: a.wav's is also the keeper's, b.wav's only this dataset's. An
+        // analysis of an older tracker version and one of content no dataset holds are garbage already.
+        var items = (await client.GetFromJsonAsync<JsonElement>($"/api/datasets/{datasetId}/items", ct)).GetProperty("items").EnumerateArray().ToArray();
+        var hashes = items.ToDictionary(i => i.GetProperty("fileName").GetString()!, i => i.GetProperty("contentHash").GetString()!);
+        var shared = BeatAnalysisCache.Key(hashes["a.wav"]);
+        var own = BeatAnalysisCache.Key(hashes["b.wav"]);
+        var stale = $"{BeatAnalysisCache.Prefix}v1/{hashes["a.wav"]}.json";
+        var orphan = BeatAnalysisCache.Key(new string('0', 64));
+        foreach (var key in new[] { shared, own, stale, orphan })
+        {
+            using var json = new MemoryStream("{}"u8.ToArray());
+            await store.WriteAsync(key, json, cancellationToken: ct);
+        }
+
+        // Item previews live in the dataset's folder.
+        await PreviewAsync(client, $"/api/datasets/{datasetId}/items/{items[0].GetProperty("itemId").GetString()}/spectrogram.png", ct);
+        Assert.Contains(await PlatformTest.KeysAsync(store, $"datasets/{datasetId}/previews/", ct), k => k.EndsWith(".png", StringComparison.Ordinal));
+
+        // The sweep keeps entries written after it starts; the store's clock may count whole seconds.
+        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+        var sweeper = grains.GetGrain<IAnalysisCacheSweepGrain>(IAnalysisCacheSweepGrain.Key);
+        var sweepsBefore = (await sweeper.GetStatusAsync()).Completed;
+
+        // Deleted: its audio, previews, pages and state go; the finished job's outputs (copies) stay downloadable.
         Assert.Contains(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.StartsWith($"datasets/{datasetId}/items/", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/datasets/{datasetId}", ct)).StatusCode);
         Assert.DoesNotContain(await PlatformTest.KeysAsync(store, string.Empty, ct), k => k.Contains(datasetId, StringComparison.Ordinal));
@@ -83,6 +111,20 @@ public static class DeletionScenario
         await RestScenario.AssertProblemAsync(await client.GetAsync($"/api/datasets/{datasetId}/items", ct), HttpStatusCode.NotFound, datasetId, ct);
         Assert.DoesNotContain((await client.GetFromJsonAsync<JsonElement>("/api/datasets", ct)).EnumerateArray(), d => d.GetProperty("id").GetString() == datasetId);
         await RestScenario.AssertProblemAsync(await client.DeleteAsync($"/api/datasets/{datasetId}", ct), HttpStatusCode.NotFound, datasetId, ct);
+
+        // The analysis sweep the deletion asked for: only what the keeper still references, at the current version, stays.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        AnalysisSweepStatus sweep;
+        while ((sweep = await sweeper.GetStatusAsync()) is { Running: true } || sweep.Completed <= sweepsBefore)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no analysis sweep finished within 60 s ({sweep})");
+            await Task.Delay(50, ct);
+        }
+
+        var analyses = await PlatformTest.KeysAsync(store, BeatAnalysisCache.Prefix, ct);
+        Assert.Equal([shared], analyses);
+        Assert.Equal(3, sweep.Deleted);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/datasets/{keeper}", ct)).StatusCode);
 
         Assert.Equal("completed", (await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{finished}", ct)).GetProperty("state").GetString());
         var manifest = await RestScenario.ManifestAsync(client, finished, ct);
@@ -97,13 +139,24 @@ public static class DeletionScenario
             HttpStatusCode.NotFound, datasetId, ct);
     }
 
-    private static async Task<string> DatasetWithToneAsync(HttpClient client, string name, CancellationToken ct)
+    private static async Task PreviewAsync(HttpClient client, string url, CancellationToken ct)
+    {
+        using var response = await client.GetAsync(url, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static async Task<string> DatasetWithToneAsync(HttpClient client, string name, CancellationToken ct, int files = 2)
     {
         var created = await client.PostAsJsonAsync("/api/datasets", new { name, kind = "sound" }, ct);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
         using var form = new MultipartFormDataContent();
         form.Add(WebTestAudio.File(WebTestAudio.Wav(440, seed: 1)), "files", "a.wav");
-        form.Add(WebTestAudio.File(WebTestAudio.Wav(550, seed: 2)), "files", "b.wav");
+        if (files > 1)
+        {
+            form.Add(WebTestAudio.File(WebTestAudio.Wav(550, seed: 2)), "files", "b.wav");
+        }
+
         await RestScenario.UploadAsync(client, id, form, ct);
         return id;
     }
