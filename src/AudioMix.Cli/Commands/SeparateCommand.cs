@@ -12,7 +12,7 @@ using AudioMix.Separation.Models;
 namespace AudioMix.Cli.Commands;
 
 /// <summary>
-/// <c>audiomix separate FILE --method hpss|repet-sim|two-stage-hpss|midside|model:PATH --out DIR [--device auto] [--stems a,b] [--json]</c>:
+/// <c>audiomix separate FILE --method hpss|repet-sim|two-stage-hpss|midside|htdemucs|model:PATH --out DIR [--device auto] [--stems a,b] [--json]</c>:
 /// writes one WAV per stem (<c>DIR/&lt;stem&gt;.wav</c>, float32). The file is read and separated block by block, so
 /// hour-long recordings fit in bounded memory; the input is never overwritten. <c>--json</c> prints the method, its
 /// parameters, the stems, the wall time, the real-time factor and the process's peak resident memory, so a user can
@@ -24,7 +24,7 @@ internal static class SeparateCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Audio file (WAV natively; MP3, FLAC, Ogg/Opus, M4A through ffmpeg)." };
         file.AcceptExistingOnly();
-        var method = new Option<string>("--method") { Description = "hpss (percussive/harmonic), repet-sim or two-stage-hpss (vocals/accompaniment), midside (centre/sides, stereo only) or model:PATH (a TorchScript separator).", DefaultValueFactory = _ => "hpss" };
+        var method = new Option<string>("--method") { Description = "hpss (percussive/harmonic), repet-sim or two-stage-hpss (vocals/accompaniment), midside (centre/sides, stereo only), htdemucs (HTDemucs v4: drums/bass/other/vocals/accompaniment; research-only weights, installed with infra/models/install htdemucs --accept-license research-only; AudioMix__Models__Path picks the folder) or model:PATH (a TorchScript or ONNX separator).", DefaultValueFactory = _ => "hpss" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the stem WAVs (created if missing).", Required = true };
         var device = new Option<string>("--device") { Description = "Torch device: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
         var stems = new Option<string?>("--stems") { Description = "For model:PATH, the model's stem names in order, comma-separated (default: the model's stems.txt, else stem0, stem1, …)." };
