@@ -6,6 +6,7 @@ using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
 using AudioMix.Audio.Torch;
+using AudioMix.Models;
 using AudioMix.Separation;
 using AudioMix.Separation.Models;
 
@@ -34,12 +35,13 @@ internal static class SeparateCommand
         {
             var input = parse.GetValue(file)!.FullName;
             var folder = parse.GetValue(output)!.FullName;
-            var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device));
             var methodText = parse.GetValue(method)!;
             var names = parse.GetValue(stems);
-            using var separator = methodText.StartsWith("model:", StringComparison.Ordinal) && names is not null
-                ? SeparatorFactory.Model(methodText["model:".Length..], new TorchScriptOptions(StemNames: names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), torchDevice)
-                : SeparatorFactory.Create(methodText, torchDevice);
+            using var separator = methodText == HtDemucsSeparator.MethodName
+                ? SeparatorFactory.HtDemucs(new ModelStore(ModelStoreOptions.FromEnvironment()), HtDemucsOn(parse.GetValue(device)))
+                : methodText.StartsWith("model:", StringComparison.Ordinal) && names is not null
+                ? SeparatorFactory.Model(methodText["model:".Length..], new TorchScriptOptions(StemNames: names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), TorchRuntime.ResolveDevice(parse.GetValue(device)))
+                : SeparatorFactory.Create(methodText, TorchRuntime.ResolveDevice(parse.GetValue(device)));
 
             var clock = Stopwatch.StartNew();
             var written = Separate(separator, input, folder, cancellationToken);
@@ -99,6 +101,29 @@ internal static class SeparateCommand
         }
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>
+    /// HTDemucs runs on ONNX Runtime, not libtorch: <c>--device cuda</c> selects ONNX Runtime's CUDA provider (failing by
+    /// name when this build or machine lacks it), <c>auto</c> takes it when usable; on the CPU a command-line run uses
+    /// every core (a silo gives each unit one thread, as its compute limiter shares the cores out).
+    /// </summary>
+    private static HtDemucsOptions HtDemucsOn(string? device)
+    {
+        var text = (device ?? "auto").Trim().ToLowerInvariant();
+        var cuda = text switch
+        {
+            "cpu" => false,
+            "auto" => ComputeDevice.CudaProblem() is null,
+            "cuda" or "cuda:0" => true,
+            _ => throw new ArgumentException($"htdemucs runs on --device cpu, cuda or auto (got '{device}')."),
+        };
+        if (cuda)
+        {
+            ComputeDevice.EnsureCuda();
+        }
+
+        return new HtDemucsOptions(Runtime: new OnnxModelOptions(IntraOpThreads: Math.Clamp(Environment.ProcessorCount, 1, 256), UseCuda: cuda));
     }
 
     /// <summary>Streams <paramref name="input"/> through the separator into <c>folder/&lt;stem&gt;.wav</c> files.</summary>
