@@ -11,6 +11,7 @@ const fail = (message) => { console.error(`models: error: ${message}`); process.
 const log = (message) => console.log(`models: ${message}`);
 
 const args = process.argv.slice(2);
+let pinsDir = here;
 let target = process.env.AudioMix__Models__Path || path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'audiomix', 'models');
 const accepted = new Set();
 const names = [];
@@ -18,23 +19,24 @@ let checkOnly = false;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--path') target = args[++i] ?? fail('--path needs a folder');
-  else if (a === '--accept-license') accepted.add(args[++i] ?? fail('--accept-license needs a model name'));
+  else if (a === '--accept-license') accepted.add(args[++i] ?? fail('--accept-license needs a licence id (e.g. research-only)'));
+  else if (a === '--pins') pinsDir = path.resolve(args[++i] ?? fail('--pins needs a folder'));
   else if (a === '--check') checkOnly = true;
-  else if (a === '-h' || a === '--help') { console.log('usage: infra/models/install [--path DIR] [--accept-license NAME]... [--check] [NAME...]'); process.exit(0); }
+  else if (a === '-h' || a === '--help') { console.log('usage: infra/models/install [--path DIR] [--accept-license LICENCE]... [--pins DIR] [--check] [NAME...]'); process.exit(0); }
   else if (a.startsWith('-')) fail(`unknown option '${a}'`);
   else names.push(a);
 }
 target = path.resolve(target);
 
-const pins = fs.readdirSync(here).filter((f) => f.endsWith('.json')).sort().map((f) => {
-  const pin = JSON.parse(fs.readFileSync(path.join(here, f), 'utf8'));
+const pins = fs.readdirSync(pinsDir).filter((f) => f.endsWith('.json')).sort().map((f) => {
+  const pin = JSON.parse(fs.readFileSync(path.join(pinsDir, f), 'utf8'));
   for (const key of ['name', 'version', 'file', 'sha256']) if (typeof pin[key] !== 'string') fail(`${f}: '${key}' must be a string`);
   if (!pin.source?.npm || !pin.source?.version || !pin.source?.path) fail(`${f}: 'source' needs npm, version and path`);
   if (!pin.license?.id) fail(`${f}: 'license.id' is required`);
   return pin;
 });
 for (const n of names) if (!pins.some((p) => p.name === n)) fail(`no pinned model '${n}' (pinned: ${pins.map((p) => p.name).join(', ')})`);
-for (const n of accepted) if (!pins.some((p) => p.name === n)) fail(`--accept-license ${n}: no pinned model of that name`);
+for (const n of accepted) if (!pins.some((p) => p.license.id === n)) fail(`--accept-license ${n}: no pinned model has that licence (licences: ${[...new Set(pins.map((p) => p.license.id))].join(', ')})`);
 
 const sha256 = (file) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const integrity = (file, expected) => {
@@ -55,17 +57,23 @@ for (const pin of pins) {
     log(`${label}: installed, sha256 verified (${file})`);
     continue;
   }
+  if (checkOnly && pin.license.requiresAcceptance && !accepted.has(pin.license.id) && !names.includes(pin.name)) {
+    log(`${label}: not installed (opt-in: its licence '${pin.license.id}' needs --accept-license ${pin.license.id})`);
+    continue;
+  }
   if (checkOnly) {
     log(`${label}: ${fs.existsSync(file) ? 'CORRUPT (sha256 differs)' : 'missing'} at ${file}`);
     problems++;
     continue;
   }
-  if (pin.license.requiresAcceptance && !accepted.has(pin.name)) {
-    const note = `${label}: licence needs explicit acceptance (${pin.license.note ?? pin.license.id}); rerun with --accept-license ${pin.name}`;
-    if (names.includes(pin.name)) fail(note);
+  if (pin.license.requiresAcceptance && !accepted.has(pin.license.id)) {
+    const note = `${label}: its licence '${pin.license.id}' needs explicit acceptance:\n  ${pin.license.note ?? pin.license.id}\n`
+      + `  To accept it and install: infra/models/install ${pin.name} --accept-license ${pin.license.id}`;
+    if (names.includes(pin.name)) fail(`refused ${note}`);
     log(`skipped ${note}`);
     continue;
   }
+  if (pin.license.requiresAcceptance) log(`${label}: licence '${pin.license.id}' accepted on the command line: ${pin.license.note ?? ''}`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'audiomix-models-'));
   try {

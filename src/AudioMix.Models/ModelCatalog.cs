@@ -10,6 +10,9 @@ public static class ModelCatalog
     /// <summary>Silero VAD v5 (speech probability per 32 ms window).</summary>
     public const string SileroVad = "silero-vad";
 
+    /// <summary>Hybrid Transformer Demucs v4 (4-stem music separation); research-only weights, installed only on acceptance.</summary>
+    public const string HtDemucs = "htdemucs";
+
     private static readonly Lazy<IReadOnlyDictionary<string, ModelPin>> Pins = new(Load);
 
     /// <summary>Every pinned model by name.</summary>

@@ -57,6 +57,6 @@ public sealed record ModelSource(string Npm, string Version, string Path, string
 
 /// <summary>A model's licence.</summary>
 /// <param name="Id">SPDX id of the weights' licence.</param>
-/// <param name="RequiresAcceptance">Installing needs <c>--accept-license NAME</c> (e.g. research-only weights).</param>
+/// <param name="RequiresAcceptance">Installing needs <c>--accept-license ID</c> naming this licence (e.g. <c>research-only</c> weights).</param>
 /// <param name="Note">Where the licence is stated and what the carrier package says.</param>
 public sealed record ModelLicense(string Id, bool RequiresAcceptance, string? Note);

@@ -32,6 +32,18 @@ public sealed class ModelStore
     /// <summary>The models folder.</summary>
     public string Root { get; }
 
+    /// <summary>
+    /// The command that installs <paramref name="pin"/>: with <c>--accept-license ID</c> when its licence needs explicit
+    /// acceptance (the installer refuses otherwise), so a message naming it tells the user what they agree to.
+    /// </summary>
+    public static string InstallCommandFor(ModelPin pin)
+    {
+        ArgumentNullException.ThrowIfNull(pin);
+        return pin.License.RequiresAcceptance
+            ? $"{InstallCommand} {pin.Name} --accept-license {pin.License.Id}"
+            : $"{InstallCommand} {pin.Name}";
+    }
+
     /// <summary>Where the file of <paramref name="pin"/> belongs.</summary>
     public string PathOf(ModelPin pin) => System.IO.Path.Combine(Root, pin.Name, pin.File);
 
@@ -48,9 +60,9 @@ public sealed class ModelStore
         {
             ModelState.Installed => new InstalledModel(pin, status.Path),
             ModelState.Corrupt => throw new ModelNotInstalledException(name,
-                $"Model '{name}' at '{status.Path}' is corrupt (sha256 {status.ActualSha256}, pinned {pin.Sha256}): run `{InstallCommand} {name}` to reinstall it."),
+                $"Model '{name}' at '{status.Path}' is corrupt (sha256 {status.ActualSha256}, pinned {pin.Sha256}): run `{InstallCommandFor(pin)}` to reinstall it."),
             _ => throw new ModelNotInstalledException(name,
-                $"Model '{name}' {pin.Version} is not installed (no '{status.Path}'): run `{InstallCommand} {name}`, or set AudioMix:Models:Path to where it is installed."),
+                $"Model '{name}' {pin.Version} is not installed (no '{status.Path}'): run `{InstallCommandFor(pin)}`, or set AudioMix:Models:Path to where it is installed."),
         };
     }
 

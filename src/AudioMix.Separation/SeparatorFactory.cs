@@ -1,3 +1,4 @@
+using AudioMix.Models;
 using AudioMix.Separation.Models;
 using AudioMix.Separation.Spectral;
 using TorchSharp;
@@ -9,6 +10,28 @@ public static class SeparatorFactory
 {
     /// <summary>The built-in (weight-free) methods.</summary>
     public static IReadOnlyList<string> BuiltInMethods { get; } = ["hpss", "repet-sim", "two-stage-hpss", "midside"];
+
+    /// <summary>The methods that run a pinned learned model (installed separately; see <c>infra/models/install</c>).</summary>
+    public static IReadOnlyList<string> LearnedMethods { get; } = [HtDemucsSeparator.MethodName];
+
+    /// <summary>Every method by name: the weight-free ones, then the learned ones.</summary>
+    public static IReadOnlyList<string> AllMethods { get; } = [.. BuiltInMethods, .. LearnedMethods];
+
+    /// <summary>
+    /// HTDemucs v4 from <paramref name="models"/> (stems drums, bass, other, vocals, accompaniment), on the CUDA
+    /// execution provider when <paramref name="device"/> is a CUDA device.
+    /// </summary>
+    /// <exception cref="ModelNotInstalledException">The model is not installed (names the command and the licence to accept).</exception>
+    public static ISeparator HtDemucs(ModelStore models, HtDemucsOptions? options = null, torch.Device? device = null)
+    {
+        options ??= new HtDemucsOptions();
+        if (device is { type: DeviceType.CUDA } d && options.Runtime is null)
+        {
+            options = options with { Runtime = new OnnxModelOptions(UseCuda: true, CudaDevice: Math.Max(0, (int)d.index)) };
+        }
+
+        return HtDemucsSeparator.Load(models, options);
+    }
 
     /// <summary>
     /// Checks options exactly as constructing the separator would (its first step), without constructing one: no tensors,
@@ -64,7 +87,7 @@ public static class SeparatorFactory
         options ??= new TorchScriptOptions();
         if (path is not null && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            var cuda = device is { type: DeviceType.CUDA } d ? new global::AudioMix.Models.OnnxModelOptions(UseCuda: true, CudaDevice: Math.Max(0, (int)d.index)) : null;
+            var cuda = device is { type: DeviceType.CUDA } d ? new OnnxModelOptions(UseCuda: true, CudaDevice: Math.Max(0, (int)d.index)) : null;
             return new OnnxSeparator(path, new OnnxSeparatorOptions(options.ChunkSeconds, options.Overlap, options.StemNames, options.SampleRate, cuda));
         }
 
@@ -72,11 +95,12 @@ public static class SeparatorFactory
     }
 
     /// <summary>
-    /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>two-stage-hpss</c>, <c>midside</c> (default options) or
+    /// A separator from its method text: <c>hpss</c>, <c>repet-sim</c>, <c>two-stage-hpss</c>, <c>midside</c> (default options),
+    /// <c>htdemucs</c> (the installed pinned model in <paramref name="models"/>, default the configured models folder) or
     /// <c>model:PATH</c>.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown method or missing model path.</exception>
-    public static ISeparator Create(string method, torch.Device? device = null)
+    public static ISeparator Create(string method, torch.Device? device = null, ModelStore? models = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         if (method.StartsWith("model:", StringComparison.Ordinal))
@@ -91,7 +115,8 @@ public static class SeparatorFactory
             "repet-sim" => RepetSim(device: device),
             "two-stage-hpss" => TwoStageHpss(device: device),
             "midside" => MidSide(device: device),
-            _ => throw new ArgumentException($"Unknown separation method '{method}'. Use hpss, repet-sim, two-stage-hpss, midside or model:PATH.", nameof(method)),
+            HtDemucsSeparator.MethodName => HtDemucs(models ?? new ModelStore(ModelStoreOptions.FromEnvironment()), device: device),
+            _ => throw new ArgumentException($"Unknown separation method '{method}'. Use hpss, repet-sim, two-stage-hpss, midside, htdemucs or model:PATH.", nameof(method)),
         };
     }
 

@@ -72,6 +72,35 @@ public sealed class SeparateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Htdemucs_writes_five_stems_and_reports_the_model_hash_and_licence_and_cuda_is_refused_by_name()
+    {
+        // The model is installed by infra/test with explicit acceptance of its research-only licence.
+        var input = WriteMix("mix.wav");
+        var outDir = Path.Combine(_folder, "htdemucs");
+        var (exit, output, error) = await RunAsync("separate", input, "--method", "htdemucs", "--out", outDir, "--device", "cpu", "--json");
+
+        Assert.True(exit == 0, error);
+        using var report = JsonDocument.Parse(output);
+        var root = report.RootElement;
+        Assert.Equal("htdemucs", root.GetProperty("method").GetString());
+        var parameters = root.GetProperty("parameters");
+        Assert.Equal("research-only", parameters.GetProperty("license").GetString());
+        Assert.Equal(AudioMix.Models.ModelCatalog.Get("htdemucs").Sha256, parameters.GetProperty("modelSha256").GetString());
+        var stems = root.GetProperty("stems").EnumerateArray().ToArray();
+        Assert.Equal(["drums", "bass", "other", "vocals", "accompaniment"], stems.Select(s => s.GetProperty("name").GetString()));
+        foreach (var stem in stems)
+        {
+            var audio = AudioFile.Read(stem.GetProperty("path").GetString()!);
+            Assert.Equal((Rate, 2, Rate * 3), (audio.SampleRate, audio.ChannelCount, audio.Frames));
+        }
+
+        // No CUDA provider in this (CPU) build: refused by name, nothing falls back silently.
+        var (cudaExit, _, cudaError) = await RunAsync("separate", input, "--method", "htdemucs", "--out", Path.Combine(_folder, "cuda"), "--device", "cuda");
+        Assert.NotEqual(0, cudaExit);
+        Assert.Contains("AudioMix:Compute:Device=cuda", cudaError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_reports_method_parameters_stems_speed_and_peak_memory()
     {
         var input = WriteMix("mix.wav");

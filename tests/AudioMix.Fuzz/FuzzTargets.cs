@@ -173,7 +173,7 @@ internal static class FuzzTargets
             new BeatSyncMixupOperation(audio, new BeatAnalysisCache(audio, new ComputeLimiter(1))),
             new CaptionMixOperation(audio, new CaptionMergers(Options.Create(new AudioMix.Captions.Merging.LlmCaptionMergerOptions()))),
             new ScoreOperation(audio, null!),
-            new SeparateOperation(audio),
+            new SeparateOperation(audio, Models),
             new SegmentVocalsOperation(audio, Models),
             new DetectSpeechOperation(audio, Models),
         ];

@@ -301,4 +301,52 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => job.StartAsync(new JobSpec(datasetId, 1, [new OperationSpec(op, parameters)], new OutputSpec())));
         Assert.Contains(named, ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("separate", """{"method": "htdemucs"}""")]
+    [InlineData("segment_vocals", """{"method": "htdemucs", "detector": "rms"}""")]
+    public void Htdemucs_is_refused_at_submission_when_not_installed_naming_the_install_command(string op, string parameters)
+    {
+        var empty = Directory.CreateTempSubdirectory("audiomix-models-").FullName;
+        try
+        {
+            using var models = new AudioMix.Grains.Operations.SpeechModels(Microsoft.Extensions.Options.Options.Create(new AudioMix.Models.ModelStoreOptions { Path = empty }));
+            var audio = new BlobAudio(fixture.Store);
+            AudioMix.Grains.Operations.IJobOperation operation = op == "separate"
+                ? new AudioMix.Grains.Operations.SeparateOperation(audio, models)
+                : new AudioMix.Grains.Operations.SegmentVocalsOperation(audio, models);
+            var ex = Assert.ThrowsAny<ArgumentException>(() => operation.Parse(parameters, DatasetKind.Speech));
+            Assert.Contains("infra/models/install htdemucs --accept-license research-only", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Separate_with_htdemucs_writes_its_five_stems_and_every_manifest_line_names_model_hash_and_licence()
+    {
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("htdemucs " + datasetId, DatasetKind.Music);
+        var (drums, tones) = DrumsAndTones(2, seed: 8);
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([await AddItemAsync(datasetId, 0, Sum(drums, tones))]);
+
+        var (status, outputs, manifest) = await RunAsync(datasetId, "separate", """{"method": "htdemucs"}""");
+
+        Assert.True(status.State == JobState.Completed, status.Error);
+        var output = Assert.Single(outputs);
+        Assert.Null(output.Error);
+        Assert.Equal(["drums", "bass", "other", "vocals", "accompaniment"], output.Assets!.Select(a => Path.GetFileNameWithoutExtension(a.Key)).ToArray());
+        Assert.Equal(5, manifest.Length);
+        foreach (var line in manifest)
+        {
+            var provenance = JsonDocument.Parse(line).RootElement.GetProperty("provenance");
+            Assert.Equal("htdemucs", provenance.GetProperty("method").GetString());
+            var model = provenance.GetProperty("model");
+            Assert.Equal("htdemucs", model.GetProperty("name").GetString());
+            Assert.Equal(AudioMix.Models.ModelCatalog.Get("htdemucs").Sha256, model.GetProperty("sha256").GetString());
+            Assert.Equal("research-only", model.GetProperty("license").GetString());
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
+using AudioMix.Models;
 using AudioMix.Separation;
 using AudioMix.Separation.Metrics;
 
@@ -17,7 +18,8 @@ if (args.Length < 1 || !Directory.Exists(args[0]))
 var dev = args[0];
 var which = args.Length > 1 ? args[1] : "all";
 var only = args.Skip(2).ToHashSet(StringComparer.Ordinal);
-bool Wanted(string name) => only.Count == 0 || only.Contains(name);
+bool Wanted(string name) => name == "htdemucs" ? only.Contains(name) : only.Count == 0 || only.Contains(name);
+static ISeparator HtDemucs() => SeparatorFactory.HtDemucs(new ModelStore(ModelStoreOptions.FromEnvironment()));
 
 // Music: drums vs rest (bass + harmonic). Separator stems mapped onto those.
 var musicVariants = new (string Name, Func<ISeparator> Make, string Drums, string Others)[]
@@ -40,6 +42,8 @@ var musicVariants = new (string Name, Func<ISeparator> Make, string Drums, strin
     ("b-8192-h1.0", () => SeparatorFactory.Hpss(new HpssOptions(8192, 2048, 1.0, 334)), "percussive", "harmonic"),
     ("b-8192-p200", () => SeparatorFactory.Hpss(new HpssOptions(8192, 2048, 0.72, 200)), "percussive", "harmonic"),
     ("b-2048", () => SeparatorFactory.Hpss(new HpssOptions(2048, 512, 0.72, 334)), "percussive", "harmonic"),
+    // Learned (opt-in, research-only weights): run only when named, with the model installed.
+    ("htdemucs", HtDemucs, "drums", "bass+other+vocals"),
 };
 var vocalVariants = new (string Name, Func<ISeparator> Make, string Vocals, string Accompaniment)[]
 {
@@ -52,6 +56,7 @@ var vocalVariants = new (string Name, Func<ISeparator> Make, string Vocals, stri
     ("midside", () => SeparatorFactory.MidSide(), "centre", "sides"),
     ("midside-wiener1", () => SeparatorFactory.MidSide(new MidSideOptions(WienerIterations: 1)), "centre", "sides"),
     ("hpss", () => SeparatorFactory.Hpss(), "harmonic", "percussive"),
+    ("htdemucs", HtDemucs, "vocals", "accompaniment"),
 };
 
 if (which == "segments")
@@ -86,7 +91,7 @@ if (which is "music" or "all")
         var est = loaded.Select(c =>
         {
             var stems = separator.Separate(c.Mix);
-            return (IReadOnlyList<AudioBuffer>)[stems[v.Drums], stems[v.Others]];
+            return (IReadOnlyList<AudioBuffer>)[stems[v.Drums], v.Others.Split('+').Select(n => stems[n]).Aggregate(Sum)];
         }).ToArray();
         Report(v.Name, est, loaded, sw.Elapsed.TotalSeconds);
     }

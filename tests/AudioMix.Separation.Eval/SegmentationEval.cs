@@ -53,9 +53,12 @@ internal static class SegmentationEval
         ReportSilero("  silero", clips.Select(c => (c.Vocals, c.Truth)).ToArray());
         Report("mixture (no separation)", clips.Select(c => (c.Mix, c.Truth)).ToArray());
         ReportSilero("  silero", clips.Select(c => (c.Mix, c.Truth)).ToArray());
-        foreach (var method in SeparatorFactory.BuiltInMethods.Where(m => only.Count == 0 || only.Contains(m)))
+        // htdemucs only when installed (opt-in: research-only weights), and only when asked for by name.
+        var methods = SeparatorFactory.BuiltInMethods.Where(m => only.Count == 0 || only.Contains(m))
+            .Concat(only.Contains(ModelCatalog.HtDemucs) && store.IsInstalled(ModelCatalog.HtDemucs) ? [ModelCatalog.HtDemucs] : Array.Empty<string>());
+        foreach (var method in methods)
         {
-            using var separator = SeparatorFactory.Create(method);
+            using var separator = SeparatorFactory.Create(method, models: store);
             var stem = SeparatorFactory.VocalStem(separator);
             var separated = clips.Select(c => (Vocals: separator.Separate(c.Mix)[stem], c.Mix, c.Truth)).ToArray();
             Report($"{method} → {stem}", separated.Select(c => (c.Vocals, (AudioBuffer?)null, c.Truth)).ToArray());

@@ -6,7 +6,7 @@ namespace AudioMix.Abstractions.Models;
 /// <param name="Description">What it computes.</param>
 /// <param name="License">SPDX id of the weights' licence.</param>
 /// <param name="LicenseNote">Where the licence is stated; what the carrier package says.</param>
-/// <param name="RequiresLicenseAcceptance">Installing needs <c>infra/models/install --accept-license NAME</c>.</param>
+/// <param name="RequiresLicenseAcceptance">Installing needs <c>infra/models/install NAME --accept-license LICENSE</c> (the licence id).</param>
 /// <param name="Sha256">The pinned file hash.</param>
 /// <param name="Source">Where the installer fetches it: <c>npm PACKAGE@VERSION:PATH</c>.</param>
 /// <param name="State">installed | missing | corrupt.</param>

@@ -21,8 +21,8 @@ internal static class SegmentCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Audio file (WAV natively; MP3, FLAC, Ogg/Opus, M4A through ffmpeg)." };
         file.AcceptExistingOnly();
-        var separatorOption = new Option<string>("--separator") { Description = "Vocal separator run first: two-stage-hpss (default), hpss, repet-sim, or none (detect on the file itself).", DefaultValueFactory = _ => "two-stage-hpss" };
-        separatorOption.AcceptOnlyFromAmong("two-stage-hpss", "hpss", "repet-sim", "none");
+        var separatorOption = new Option<string>("--separator") { Description = "Vocal separator run first: two-stage-hpss (default), hpss, repet-sim, htdemucs (learned, research-only weights: infra/models/install htdemucs --accept-license research-only), or none (detect on the file itself).", DefaultValueFactory = _ => "two-stage-hpss" };
+        separatorOption.AcceptOnlyFromAmong("two-stage-hpss", "hpss", "repet-sim", "htdemucs", "none");
         var detectorOption = new Option<string?>("--detector") { Description = "silero (Silero VAD v5; the default when installed with infra/models/install) or rms (RMS-VAD)." };
         detectorOption.AcceptOnlyFromAmong(SpeechDetectors.Rms, SpeechDetectors.Silero);
         var models = new Option<string?>("--models") { Description = "Models folder (default: AudioMix__Models__Path, else ~/.local/share/audiomix/models)." };
@@ -38,7 +38,7 @@ internal static class SegmentCommand
             var signal = mixture;
             if (method != "none")
             {
-                using var separator = SeparatorFactory.Create(method, TorchRuntime.ResolveDevice("cpu"));
+                using var separator = SeparatorFactory.Create(method, TorchRuntime.ResolveDevice("cpu"), store);
                 signal = separator.Separate(mixture)[SeparatorFactory.VocalStem(separator)];
             }
 

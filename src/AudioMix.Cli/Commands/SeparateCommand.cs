@@ -6,13 +6,14 @@ using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Audio.Processing;
 using AudioMix.Audio.Torch;
+using AudioMix.Models;
 using AudioMix.Separation;
 using AudioMix.Separation.Models;
 
 namespace AudioMix.Cli.Commands;
 
 /// <summary>
-/// <c>audiomix separate FILE --method hpss|repet-sim|two-stage-hpss|midside|model:PATH --out DIR [--device auto] [--stems a,b] [--json]</c>:
+/// <c>audiomix separate FILE --method hpss|repet-sim|two-stage-hpss|midside|htdemucs|model:PATH --out DIR [--device auto] [--stems a,b] [--json]</c>:
 /// writes one WAV per stem (<c>DIR/&lt;stem&gt;.wav</c>, float32). The file is read and separated block by block, so
 /// hour-long recordings fit in bounded memory; the input is never overwritten. <c>--json</c> prints the method, its
 /// parameters, the stems, the wall time, the real-time factor and the process's peak resident memory, so a user can
@@ -24,7 +25,7 @@ internal static class SeparateCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Audio file (WAV natively; MP3, FLAC, Ogg/Opus, M4A through ffmpeg)." };
         file.AcceptExistingOnly();
-        var method = new Option<string>("--method") { Description = "hpss (percussive/harmonic), repet-sim or two-stage-hpss (vocals/accompaniment), midside (centre/sides, stereo only) or model:PATH (a TorchScript separator).", DefaultValueFactory = _ => "hpss" };
+        var method = new Option<string>("--method") { Description = "hpss (percussive/harmonic), repet-sim or two-stage-hpss (vocals/accompaniment), midside (centre/sides, stereo only), htdemucs (HTDemucs v4: drums/bass/other/vocals/accompaniment; research-only weights, installed with infra/models/install htdemucs --accept-license research-only; AudioMix__Models__Path picks the folder) or model:PATH (a TorchScript or ONNX separator).", DefaultValueFactory = _ => "hpss" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the stem WAVs (created if missing).", Required = true };
         var device = new Option<string>("--device") { Description = "Torch device: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
         var stems = new Option<string?>("--stems") { Description = "For model:PATH, the model's stem names in order, comma-separated (default: the model's stems.txt, else stem0, stem1, …)." };
@@ -34,12 +35,13 @@ internal static class SeparateCommand
         {
             var input = parse.GetValue(file)!.FullName;
             var folder = parse.GetValue(output)!.FullName;
-            var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device));
             var methodText = parse.GetValue(method)!;
             var names = parse.GetValue(stems);
-            using var separator = methodText.StartsWith("model:", StringComparison.Ordinal) && names is not null
-                ? SeparatorFactory.Model(methodText["model:".Length..], new TorchScriptOptions(StemNames: names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), torchDevice)
-                : SeparatorFactory.Create(methodText, torchDevice);
+            using var separator = methodText == HtDemucsSeparator.MethodName
+                ? SeparatorFactory.HtDemucs(new ModelStore(ModelStoreOptions.FromEnvironment()), HtDemucsOn(parse.GetValue(device)))
+                : methodText.StartsWith("model:", StringComparison.Ordinal) && names is not null
+                ? SeparatorFactory.Model(methodText["model:".Length..], new TorchScriptOptions(StemNames: names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)), TorchRuntime.ResolveDevice(parse.GetValue(device)))
+                : SeparatorFactory.Create(methodText, TorchRuntime.ResolveDevice(parse.GetValue(device)));
 
             var clock = Stopwatch.StartNew();
             var written = Separate(separator, input, folder, cancellationToken);
@@ -99,6 +101,29 @@ internal static class SeparateCommand
         }
 
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>
+    /// HTDemucs runs on ONNX Runtime, not libtorch: <c>--device cuda</c> selects ONNX Runtime's CUDA provider (failing by
+    /// name when this build or machine lacks it), <c>auto</c> takes it when usable; on the CPU a command-line run uses
+    /// every core (a silo gives each unit one thread, as its compute limiter shares the cores out).
+    /// </summary>
+    private static HtDemucsOptions HtDemucsOn(string? device)
+    {
+        var text = (device ?? "auto").Trim().ToLowerInvariant();
+        var cuda = text switch
+        {
+            "cpu" => false,
+            "auto" => ComputeDevice.CudaProblem() is null,
+            "cuda" or "cuda:0" => true,
+            _ => throw new ArgumentException($"htdemucs runs on --device cpu, cuda or auto (got '{device}')."),
+        };
+        if (cuda)
+        {
+            ComputeDevice.EnsureCuda();
+        }
+
+        return new HtDemucsOptions(Runtime: new OnnxModelOptions(IntraOpThreads: Math.Clamp(Environment.ProcessorCount, 1, 256), UseCuda: cuda));
     }
 
     /// <summary>Streams <paramref name="input"/> through the separator into <c>folder/&lt;stem&gt;.wav</c> files.</summary>

@@ -5,6 +5,7 @@ using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
 using AudioMix.Grains.Previews;
+using AudioMix.Models;
 using AudioMix.Storage;
 using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,14 @@ public static class GrainsHostingExtensions
         }
 
         TorchRuntime.LimitIntraOpThreads(torchThreads);
+
+        // Learned models on CUDA (AudioMix:Compute:Device=cuda) fail the silo's start by name when CUDA is not usable.
+        if (ComputeDevice.IsCuda(silo.Configuration[ComputeDevice.Key]))
+        {
+            ComputeDevice.EnsureCuda();
+            silo.Services.PostConfigure<ModelStoreOptions>(o => o.UseCuda = true);
+        }
+
         NativeHeap.KeepLargeBuffers();
         // Deleting a dataset or a job clears its grains' state: that must remove the state blobs, not leave empty ones.
         silo.AddBlobGrainStorage(StorageNames.GrainState, o => o.DeleteStateOnClear = true);

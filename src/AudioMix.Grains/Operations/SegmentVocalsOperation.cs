@@ -48,7 +48,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
     public override SegmentVocalsParams Parse(string parametersJson, DatasetKind kind)
     {
         var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
-        var separator = SeparationParameters.ReadOrNone(p, Schema.Parameters);
+        var separator = SeparationParameters.ReadOrNone(p, Schema.Parameters, models.Store);
         var audio = p.Choice(AudioParam);
         if (separator is null && audio == "vocals")
         {
@@ -95,7 +95,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
         var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
         var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
 
-        using var separator = parameters.Separator?.Create();
+        using var separator = parameters.Separator?.Create(models.Store);
         string? vocalStem = null;
         var vocals = mixture;
         if (separator is not null)

@@ -11,7 +11,7 @@ namespace AudioMix.Grains.Operations;
 /// line per stem. Parameters: see <see cref="SeparationParameters"/> (default method hpss). Metrics: each stem's
 /// share of the mixture's energy, dB.
 /// </summary>
-public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparateParams, SeparationPlan>(audio)
+public sealed class SeparateOperation(BlobAudio audio, SpeechModels models) : JobOperation<SeparateParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "separate";
@@ -19,7 +19,7 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
     /// <summary>Name, description and parameters.</summary>
     public static OperationDescriptor Schema { get; } = Param.Describe(
         OpName,
-        "Source separation (HPSS drums/harmonic, two-stage HPSS or REPET-SIM vocals/accompaniment, mid/side, Wiener refinement): stems per item",
+        "Source separation (HPSS drums/harmonic, two-stage HPSS or REPET-SIM vocals/accompaniment, mid/side, Wiener refinement; HTDemucs v4 drums/bass/other/vocals when installed): stems per item",
         SeparationParameters.Schema("hpss"));
 
     public override OperationDescriptor Descriptor => Schema;
@@ -27,7 +27,7 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
     public override SeparateParams Parse(string parametersJson, DatasetKind kind)
     {
         var p = OperationParameters.Parse(OpName, parametersJson).AllowOnly(Schema.Parameters);
-        return new SeparateParams(SeparationParameters.Read(p, Schema.Parameters));
+        return new SeparateParams(SeparationParameters.Read(p, Schema.Parameters, models.Store));
     }
 
     protected override OperationCapacity CapacityOf(DatasetSummary dataset, SeparateParams parameters)
@@ -58,7 +58,7 @@ public sealed class SeparateOperation(BlobAudio audio) : JobOperation<SeparatePa
     {
         var item = unit.Item(plan.Item);
         var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
-        using var separator = parameters.Separator.Create();
+        using var separator = parameters.Separator.Create(models.Store);
         var stems = await SeparationParameters.SeparateAsync(separator, mixture, cancellationToken).ConfigureAwait(false);
         var key = await unit.WriteMainAsync(mixture, cancellationToken).ConfigureAwait(false);
 

@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
 using AudioMix.Audio;
 using AudioMix.Audio.Torch;
+using AudioMix.Models;
 using AudioMix.Separation;
+using AudioMix.Separation.Models;
 
 namespace AudioMix.Grains.Operations;
 
 /// <summary>
 /// The separator parameters shared by <c>separate</c> and <c>segment_vocals</c>: <c>method</c> (hpss | repet-sim |
-/// two-stage-hpss | midside), STFT size and hop, Wiener passes, and each method's own settings (see the options records
+/// two-stage-hpss | midside | htdemucs), STFT size and hop, Wiener passes, and each method's own settings (see the options records
 /// in AudioMix.Separation for meanings and defaults). Unknown names, and names of another method's settings, are errors.
 /// Parsing only checks (the options' own validation, as constructing the separator would run first); the separator is
 /// made per unit at render (<see cref="SeparatorSettings.Create"/>).
@@ -37,6 +39,7 @@ internal static class SeparationParameters
     private static readonly ParameterDescriptor ShortPercussiveKernelHz = Param.Number("shortPercussiveKernelHz", new TwoStageHpssOptions().ShortPercussiveKernelHz, 10, 10000, "Second-stage percussive kernel, Hz").When("method", "two-stage-hpss");
     private static readonly ParameterDescriptor CentreStereo = Param.Flag("centreStereo", new TwoStageHpssOptions().CentreStereo, "On stereo, keep only the centre in the vocals").When("method", "two-stage-hpss");
     private static readonly ParameterDescriptor SmoothingSeconds = Param.Number("smoothingSeconds", 0.05, 0, 2, "Mask smoothing, seconds").When("method", "midside");
+    private static readonly ParameterDescriptor Overlap = Param.Number("overlap", new HtDemucsOptions().Overlap, 0, 0.9, "HTDemucs: fraction of a 7.8 s segment shared with the next").When("method", HtDemucsSeparator.MethodName);
 
     /// <summary>The <c>method</c> that skips separation (where an op allows it).</summary>
     public const string None = "none";
@@ -47,30 +50,34 @@ internal static class SeparationParameters
     /// </summary>
     public static ParameterDescriptor[] Schema(string defaultMethod, bool allowNone = false) =>
     [
-        Param.Choice("method", defaultMethod, [.. SeparatorFactory.BuiltInMethods, .. allowNone ? new[] { None } : []], allowNone ? "Separation method (none: work on the mix)" : "Separation method"),
+        Param.Choice("method", defaultMethod, [.. SeparatorFactory.AllMethods, .. allowNone ? new[] { None } : []],
+            (allowNone ? "Separation method (none: work on the mix)" : "Separation method") + "; htdemucs: learned, research-only weights, installed on acceptance"),
         FftSize, HopLength, WienerIterations, WienerWindowSeconds,
         HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin,
         SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds,
         LongWindowSeconds, LongHarmonicKernelSeconds, LongPercussiveKernelHz, ShortWindowSeconds, ShortHarmonicKernelSeconds, ShortPercussiveKernelHz, CentreStereo,
-        SmoothingSeconds,
+        SmoothingSeconds, Overlap,
     ];
 
     /// <summary>
     /// <see cref="Read"/>, or <see langword="null"/> for method <see cref="None"/> (then every method's settings are refused).
     /// </summary>
-    public static SeparatorSettings? ReadOrNone(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema)
+    public static SeparatorSettings? ReadOrNone(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema, ModelStore models)
     {
         if (p.Choice(schema[0]) != None)
         {
-            return Read(p, schema);
+            return Read(p, schema, models);
         }
 
         p.RejectAny($"method '{None}'", schema.Skip(1).Where(d => d.AppliesWhen is { Parameter: "method" }).Select(d => d.Name));
         return null;
     }
 
-    /// <summary>Parses and checks the separator settings (<paramref name="schema"/> from <see cref="Schema"/>).</summary>
-    public static SeparatorSettings Read(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema)
+    /// <summary>
+    /// Parses and checks the separator settings (<paramref name="schema"/> from <see cref="Schema"/>). A learned method
+    /// whose model is not installed in <paramref name="models"/> fails here, at submission, naming the install command.
+    /// </summary>
+    public static SeparatorSettings Read(OperationParameters p, IReadOnlyList<ParameterDescriptor> schema, ModelStore models)
     {
         var method = p.Choice(schema[0]);
         var inapplicable = schema.Skip(1).Where(d => d.AppliesWhen is { Parameter: "method" } c && !c.Values.Contains(method, StringComparer.Ordinal)).Select(d => d.Name);
@@ -108,6 +115,20 @@ internal static class SeparationParameters
                         p.Number(Power, new TwoStageHpssOptions().Power), p.Flag(CentreStereo)));
                     twoStage.Validate();
                     return twoStage;
+                case HtDemucsSeparator.MethodName:
+                    var htdemucs = new HtDemucsSettings(p.Number(Overlap));
+                    htdemucs.Validate();
+                    try
+                    {
+                        // Refused now, not at the first unit: the model is opt-in (research-only licence).
+                        models.Resolve(ModelCatalog.HtDemucs);
+                    }
+                    catch (ModelNotInstalledException ex)
+                    {
+                        throw new ArgumentException($"{method}: {ex.Message}", ex);
+                    }
+
+                    return htdemucs;
                 default:
                     throw new ArgumentException($"{method}: no parameters are defined for this method.");
             }
@@ -154,7 +175,22 @@ internal static class SeparationParameters
             };
         }
 
-        return new JsonObject { ["method"] = separator.Method, ["parameters"] = parameters, ["stems"] = new JsonArray([.. separator.StemNames.Select(s => (JsonNode)s)]) };
+        var description = new JsonObject { ["method"] = separator.Method, ["parameters"] = parameters, ["stems"] = new JsonArray([.. separator.StemNames.Select(s => (JsonNode)s)]) };
+        if (separator is HtDemucsSeparator learned)
+        {
+            // Outputs of a learned model carry what made them and under which licence (manifest lines copy provenance).
+            var pin = learned.Model.Pin;
+            description["model"] = new JsonObject
+            {
+                ["name"] = pin.Name,
+                ["version"] = pin.Version,
+                ["sha256"] = pin.Sha256,
+                ["license"] = pin.License.Id,
+                ["licenseRequiresAcceptance"] = pin.License.RequiresAcceptance,
+            };
+        }
+
+        return description;
     }
 
     /// <summary>Separates <paramref name="mixture"/> block by block, writing each stem as a WAV blob as it is produced.</summary>
@@ -203,15 +239,15 @@ public abstract record SeparatorSettings
     [ThreadStatic]
     internal static int CreatedOnThisThread;
 
-    /// <summary>Makes the separator (per unit: separators are not thread-safe).</summary>
-    public ISeparator Create()
+    /// <summary>Makes the separator (per unit: separators are not thread-safe); learned methods load from <paramref name="models"/>.</summary>
+    public ISeparator Create(ModelStore models)
     {
         CreatedOnThisThread++;
-        return Make();
+        return Make(models);
     }
 
     /// <summary>Makes the separator.</summary>
-    protected abstract ISeparator Make();
+    protected abstract ISeparator Make(ModelStore models);
 
     /// <summary>Checks the options as the separator's constructor would, without making it.</summary>
     public abstract void Validate();
@@ -233,7 +269,7 @@ public sealed record HpssSettings(
 
     private HpssOptions Options => new(FftSize, HopLength, HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin, false, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make() => SeparatorFactory.Hpss(Options, Device());
+    protected override ISeparator Make(ModelStore models) => SeparatorFactory.Hpss(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -252,7 +288,7 @@ public sealed record RepetSimSettings(
 
     private RepetSimOptions Options => new(FftSize, HopLength, SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make() => SeparatorFactory.RepetSim(Options, Device());
+    protected override ISeparator Make(ModelStore models) => SeparatorFactory.RepetSim(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -271,7 +307,7 @@ public sealed record TwoStageHpssSettings(
 
     private TwoStageHpssOptions Options => new(LongWindowSeconds, LongHarmonicKernelSeconds, LongPercussiveKernelHz, ShortWindowSeconds, ShortHarmonicKernelSeconds, ShortPercussiveKernelHz, Power, CentreStereo);
 
-    protected override ISeparator Make() => SeparatorFactory.TwoStageHpss(Options, Device());
+    protected override ISeparator Make(ModelStore models) => SeparatorFactory.TwoStageHpss(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -289,9 +325,26 @@ public sealed record MidSideSettings(
 
     private MidSideOptions Options => new(FftSize, HopLength, Power, SmoothingSeconds, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make() => SeparatorFactory.MidSide(Options, Device());
+    protected override ISeparator Make(ModelStore models) => SeparatorFactory.MidSide(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
+}
+
+/// <summary>HTDemucs settings (the model itself is the pinned, installed <c>htdemucs</c>).</summary>
+[GenerateSerializer, Immutable, Alias("AudioMix.HtDemucsSettings")]
+public sealed record HtDemucsSettings(double Overlap) : SeparatorSettings
+{
+    public override string Method => HtDemucsSeparator.MethodName;
+
+    protected override ISeparator Make(ModelStore models) => SeparatorFactory.HtDemucs(models, new HtDemucsOptions(Overlap), Device());
+
+    public override void Validate()
+    {
+        if (!double.IsFinite(Overlap) || Overlap < 0 || Overlap >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Overlap), Overlap, "overlap must be at least 0 and below 1.");
+        }
+    }
 }
 
 /// <summary>The plan of one separation (or vocal segmentation) unit: the item it separates.</summary>

@@ -5,7 +5,8 @@ namespace AudioMix.Separation.Models;
 /// <summary>
 /// A separator model run chunk by chunk: audio is cut into overlapping chunks, each chunk's output is weighted by a
 /// triangle (Demucs' <c>apply_model</c> transition) and the overlaps are averaged, so long inputs never go through the
-/// model at once; streams are processed the same way with only about one chunk of audio held. Subclasses run one chunk
+/// model at once; a chunk shorter than the model's length (the end, or a short input) is centred in it as Demucs'
+/// <c>TensorChunk.padded</c> does. Streams are processed the same way with only about 1.5 chunks of audio held. Subclasses run one chunk
 /// <c>[channels, samples]</c> through their runtime (TorchScript, ONNX Runtime) and return <c>[stems, channels, samples]</c>.
 /// </summary>
 public abstract class ChunkedModelSeparator : ISeparator
@@ -58,7 +59,8 @@ public abstract class ChunkedModelSeparator : ISeparator
         ObjectDisposedException.ThrowIf(_disposed, this);
         var options = _chunking;
         var pending = Array.Empty<List<float>>();
-        long consumed = 0; // samples before pending[0]
+        long pendingStart = 0; // input sample index of pending[c][0]
+        long consumed = 0; // samples emitted so far; sum and weightSum start there
         var rate = -1;
         var channels = -1;
         int chunk = 0, hop = 0;
@@ -69,14 +71,28 @@ public abstract class ChunkedModelSeparator : ISeparator
 
         void RunChunk(long start, bool last)
         {
-            var offset = (int)(start - consumed);
-            var available = Math.Min(chunk, pending[0].Count - offset);
+            // Demucs' TensorChunk.padded + center_trim (demucs/apply.py): a chunk shorter than the model's length (the
+            // input's end, or an input shorter than one chunk) is widened evenly on both sides — real audio before it
+            // where there is some, zeros beyond the input — and the model's output is trimmed back to the middle.
+            var known = pendingStart + pending[0].Count;
+            var available = (int)Math.Min(chunk, known - start);
+            var lead = (chunk - available) / 2;
+            var first = start - lead;
             var input = new float[channels][];
+            var from = Math.Max(first, 0);
+            var to = Math.Min(first + chunk, known);
+            if (from < pendingStart)
+            {
+                throw new InvalidOperationException($"Chunk context at {from} was already released (kept from {pendingStart}).");
+            }
+
             for (var c = 0; c < channels; c++)
             {
-                // The last chunk is zero-padded to full length, as Demucs does.
                 input[c] = new float[chunk];
-                pending[c].CopyTo(offset, input[c], 0, available);
+                if (to > from)
+                {
+                    pending[c].CopyTo((int)(from - pendingStart), input[c], (int)(from - first), (int)(to - from));
+                }
             }
 
             var data = RunModel(input, out var stems);
@@ -99,6 +115,7 @@ public abstract class ChunkedModelSeparator : ISeparator
                 }
             }
 
+            var offset = (int)(start - consumed);
             var total = last ? available : chunk;
             for (var s = 0; s < stems; s++)
             {
@@ -107,7 +124,7 @@ public abstract class ChunkedModelSeparator : ISeparator
                     var acc = sum[s][c];
                     EnsureLength(ref acc, offset + total);
                     sum[s][c] = acc;
-                    var source = ((s * channels) + c) * chunk;
+                    var source = (((s * channels) + c) * chunk) + lead;
                     for (var i = 0; i < total; i++)
                     {
                         acc[offset + i] += data[source + i] * weight[i];
@@ -147,12 +164,19 @@ public abstract class ChunkedModelSeparator : ISeparator
             }
 
             weightSum = weightSum[count..];
-            foreach (var p in pending)
-            {
-                p.RemoveRange(0, count);
-            }
-
             consumed += count;
+
+            // Keep half a chunk of input before the next chunk's start: the last, shorter chunk reaches back into it.
+            var release = (int)Math.Max(0, consumed - (chunk / 2) - 1 - pendingStart);
+            if (release > 0)
+            {
+                foreach (var p in pending)
+                {
+                    p.RemoveRange(0, release);
+                }
+
+                pendingStart += release;
+            }
         }
 
         foreach (var block in blocks)
@@ -183,7 +207,7 @@ public abstract class ChunkedModelSeparator : ISeparator
             }
 
             // Run every chunk that is fully available; samples before the next chunk's start are then final.
-            while (chunk > 0 && (nextChunk * (long)hop) + chunk <= consumed + pending[0].Count)
+            while (chunk > 0 && (nextChunk * (long)hop) + chunk <= pendingStart + pending[0].Count)
             {
                 RunChunk(nextChunk * (long)hop, last: false);
                 nextChunk++;
@@ -196,7 +220,7 @@ public abstract class ChunkedModelSeparator : ISeparator
             throw new ArgumentException("The stream holds no audio.", nameof(blocks));
         }
 
-        var length = consumed + pending[0].Count;
+        var length = pendingStart + pending[0].Count;
         if (chunk == 0)
         {
             // Whole input at once.

@@ -33,6 +33,7 @@ public sealed class ModelsPageTests : IAsyncDisposable
         Assert.DoesNotContain("infra/models/install", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Equal("missing", rows[1].QuerySelector("[data-testid=model-state]")!.TextContent.Trim());
         Assert.Contains("infra/models/install research-sep", rows[1].TextContent, StringComparison.Ordinal);
-        Assert.Contains("--accept-license research-sep", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("infra/models/install research-sep --accept-license CC-BY-NC-4.0", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("opt-in: install needs --accept-license CC-BY-NC-4.0", rows[1].TextContent, StringComparison.Ordinal);
     }
 }

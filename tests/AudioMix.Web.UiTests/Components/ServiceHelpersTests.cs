@@ -78,6 +78,15 @@ public sealed class ServiceHelpersTests
     }
 
     [Fact]
+    public void Provenance_names_the_learned_model_and_its_licence_and_nothing_for_weight_free_methods()
+    {
+        Assert.Equal(("htdemucs", "research-only"), Provenance.LearnedModel("""{"method":"htdemucs","model":{"name":"htdemucs","sha256":"da9e","license":"research-only"}}"""));
+        Assert.Null(Provenance.LearnedModel("""{"method":"hpss","parameters":{}}"""));
+        Assert.Null(Provenance.LearnedModel("not json"));
+        Assert.Null(Provenance.LearnedModel(null));
+    }
+
+    [Fact]
     public void Upload_outcome_reads_non_json_errors_plainly()
     {
         var outcome = UploadOutcome.Parse(413, "Request body too large.");

@@ -59,6 +59,29 @@ internal static class Provenance
         }
     }
 
+    /// <summary>
+    /// The learned model an output was made with (provenance <c>model</c>: name and licence, e.g. htdemucs under
+    /// research-only), or <see langword="null"/> for weight-free methods and unreadable JSON.
+    /// </summary>
+    public static (string Name, string License)? LearnedModel(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject root && root["model"] is JsonObject model && Str(model["name"]) is { } name
+                ? (name, Str(model["license"]) ?? "unknown licence")
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static string? Str(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static double? Num(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;

@@ -1,0 +1,312 @@
+using AudioMix.Audio;
+using AudioMix.Audio.Dsp;
+using AudioMix.Audio.Torch;
+using AudioMix.Models;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+
+namespace AudioMix.Separation.Models;
+
+/// <summary>How <see cref="HtDemucsSeparator"/> runs.</summary>
+/// <param name="Overlap">Fraction of a 7.8 s segment shared with the next (Demucs' default 0.25), cross-faded with the triangular transition weights of <see cref="ChunkedModelSeparator"/>.</param>
+/// <param name="Runtime">Threads and execution provider of the ONNX session (default one thread: the compute limiter runs one unit per core).</param>
+public sealed record HtDemucsOptions(double Overlap = 0.25, OnnxModelOptions? Runtime = null);
+
+/// <summary>
+/// Hybrid Transformer Demucs v4 (Rouard, Massa &amp; Défossez, "Hybrid Transformers for Music Source Separation",
+/// ICASSP 2023) through ONNX Runtime: the pinned <c>htdemucs</c> model (research-only weights, installed only on
+/// explicit acceptance). Stems <c>drums</c>, <c>bass</c>, <c>other</c>, <c>vocals</c> and <c>accompaniment</c> (the
+/// sum of the first three).
+/// </summary>
+/// <remarks>
+/// <para>The network runs on fixed 7.8 s segments of 44.1 kHz stereo: any other rate is resampled (band-limited,
+/// <see cref="Resampler"/>) on the way in and back on the way out, mono is duplicated to both channels and the stems
+/// averaged back, so stems keep the mixture's rate, channels and length.</para>
+/// <para>Segments overlap and are cross-faded by <see cref="ChunkedModelSeparator"/> (bounded memory: a stream holds
+/// about one segment). The host side of one segment (<see cref="HtDemucsSegment"/>) does the spectrogram the model
+/// was trained with and the inverse that combines its two branches.</para>
+/// </remarks>
+public sealed class HtDemucsSeparator : ISeparator
+{
+    /// <summary>The method name in recipes, the CLI and provenance.</summary>
+    public const string MethodName = "htdemucs";
+
+    /// <summary>The model's sample rate.</summary>
+    public const int ModelRate = 44100;
+
+    /// <summary>The stems, in output order.</summary>
+    public static IReadOnlyList<string> Stems { get; } = ["drums", "bass", "other", "vocals", "accompaniment"];
+
+    private readonly HtDemucsSegment _segments;
+    private readonly HtDemucsOptions _options;
+
+    /// <summary>Loads the installed, hash-verified model.</summary>
+    /// <exception cref="ArgumentException">The file is not a loadable HTDemucs ONNX model, or the options are invalid.</exception>
+    public HtDemucsSeparator(InstalledModel model, HtDemucsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        _options = options ?? new HtDemucsOptions();
+        _segments = new HtDemucsSegment(model.Path, _options);
+    }
+
+    /// <summary>Loads the model from <paramref name="store"/>.</summary>
+    /// <exception cref="ModelNotInstalledException">Not installed (names the install command and the licence to accept).</exception>
+    public static HtDemucsSeparator Load(ModelStore store, HtDemucsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new HtDemucsSeparator(store.Resolve(ModelCatalog.HtDemucs), options);
+    }
+
+    /// <summary>The model file, its pin (hash, licence) included.</summary>
+    public InstalledModel Model { get; }
+
+    /// <inheritdoc />
+    public string Method => MethodName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> StemNames => Stems;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, object> Parameters => new Dictionary<string, object>(StringComparer.Ordinal)
+    {
+        ["model"] = Model.Pin.Name,
+        ["modelVersion"] = Model.Pin.Version,
+        ["modelSha256"] = Model.Pin.Sha256,
+        ["license"] = Model.Pin.License.Id,
+        ["overlap"] = _options.Overlap,
+        ["segmentSeconds"] = HtDemucsSegment.SegmentSamples / (double)ModelRate,
+    };
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, AudioBuffer> Separate(AudioBuffer mixture, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mixture);
+        var parts = Stems.ToDictionary(s => s, _ => new List<AudioBuffer>(), StringComparer.Ordinal);
+        Separate([mixture], (stem, block) => parts[stem].Add(block), cancellationToken);
+        return parts.ToDictionary(kv => kv.Key, kv => AudioBuffer.Concat(kv.Value), StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public void Separate(IEnumerable<AudioBuffer> blocks, Action<string, AudioBuffer> onStemBlock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(onStemBlock);
+        var rate = -1;
+        var channels = -1;
+        long inputFrames = 0;
+        var emitted = new Dictionary<string, long>(StringComparer.Ordinal);
+        Resampler? toModel = null;
+        Dictionary<string, Resampler> fromModel = new(StringComparer.Ordinal);
+
+        // Input side: up-mix and resample each block to 44.1 kHz stereo as it arrives.
+        IEnumerable<AudioBuffer> ModelBlocks()
+        {
+            foreach (var block in blocks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (rate < 0)
+                {
+                    rate = block.SampleRate;
+                    channels = block.ChannelCount;
+                    if (channels is not (1 or 2))
+                    {
+                        throw new ArgumentException($"HTDemucs separates mono or stereo audio, got {channels} channels: down-mix first.", nameof(blocks));
+                    }
+
+                    toModel = new Resampler(rate, ModelRate, 2);
+                    foreach (var stem in Stems)
+                    {
+                        fromModel[stem] = new Resampler(ModelRate, rate, 2);
+                        emitted[stem] = 0;
+                    }
+                }
+                else if (block.SampleRate != rate || block.ChannelCount != channels)
+                {
+                    throw new ArgumentException($"Every block must have {rate} Hz and {channels} channel(s).", nameof(blocks));
+                }
+
+                inputFrames += block.Frames;
+                var stereo = channels == 2 ? block : new AudioBuffer(block.SampleRate, [block.Channels[0], block.Channels[0]]);
+                var resampled = toModel!.Process(stereo);
+                if (resampled.Frames > 0)
+                {
+                    yield return resampled;
+                }
+            }
+
+            if (toModel is not null)
+            {
+                var tail = toModel.Flush();
+                if (tail.Frames > 0)
+                {
+                    yield return tail;
+                }
+            }
+        }
+
+        // Output side: resample back, down-mix to the input's channels, and never emit past the input's length.
+        void Emit(string stem, AudioBuffer modelBlock, bool flush)
+        {
+            var resampler = fromModel[stem];
+            var back = flush ? resampler.Flush() : resampler.Process(modelBlock);
+            var room = (int)Math.Min(back.Frames, inputFrames - emitted[stem]);
+            if (room <= 0)
+            {
+                return;
+            }
+
+            var output = new float[channels][];
+            for (var c = 0; c < channels; c++)
+            {
+                output[c] = channels == 2 ? back.Channels[c].AsSpan(0, room).ToArray() : Average(back, room);
+            }
+
+            emitted[stem] += room;
+            onStemBlock(stem, new AudioBuffer(rate, output));
+        }
+
+        _segments.Separate(ModelBlocks(), (stem, block) => Emit(stem, block, flush: false), cancellationToken);
+        if (rate < 0)
+        {
+            throw new ArgumentException("The stream holds no audio.", nameof(blocks));
+        }
+
+        foreach (var stem in Stems)
+        {
+            Emit(stem, AudioBuffer.Silence(ModelRate, 2, 0), flush: true);
+            // Resampling there and back can come out a frame short: stems keep the mixture's length exactly.
+            var missing = inputFrames - emitted[stem];
+            if (missing > 0)
+            {
+                emitted[stem] += missing;
+                onStemBlock(stem, AudioBuffer.Silence(rate, channels, (int)missing));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _segments.Dispose();
+
+    private static float[] Average(AudioBuffer stereo, int frames)
+    {
+        var mono = new float[frames];
+        for (var i = 0; i < frames; i++)
+        {
+            mono[i] = 0.5f * (stereo.Channels[0][i] + stereo.Channels[1][i]);
+        }
+
+        return mono;
+    }
+}
+
+/// <summary>
+/// One HTDemucs segment through the ONNX model, with the host side the network was trained with (Demucs'
+/// <c>HTDemucs._spec</c>/<c>_ispec</c>, demucs 4.0): the model takes the segment's waveform and its complex
+/// spectrogram as real/imaginary planes and returns, per stem, a frequency-branch spectrogram and a time-branch
+/// waveform; the stem is the inverse STFT of the first plus the second.
+/// </summary>
+internal sealed class HtDemucsSegment : ChunkedModelSeparator
+{
+    /// <summary>The training segment, 7.8 s at 44.1 kHz: the ONNX graph's fixed input length.</summary>
+    public const int SegmentSamples = 343980;
+
+    private const int FftSize = 4096;
+    private const int Hop = FftSize / 4;
+    private const int ModelStems = 4;
+    private const int Channels = 2;
+
+    // Frames of the model's spectrogram: ceil(length / hop), the "time axis = samples / stride" convention.
+    private const int Frames = (SegmentSamples + Hop - 1) / Hop;
+
+    // Demucs pads by 3/4 of a hop on each side (reflect) beyond torch.stft's own centring, then drops two frames at
+    // each end, so that frame t of the spectrogram lines up with samples t·hop of the time branch.
+    private const int SidePad = Hop / 2 * 3;
+
+    private readonly OnnxModel _model;
+    private readonly string _waveInput;
+    private readonly string _specInput;
+
+    public HtDemucsSegment(string path, HtDemucsOptions options)
+        : base(new ModelChunking(SegmentSamples / (double)HtDemucsSeparator.ModelRate, options.Overlap, HtDemucsSeparator.ModelRate))
+    {
+        TorchRuntime.EnsureLoaded();
+        _model = new OnnxModel(path, options.Runtime);
+        var shapes = _model.InputShapes;
+        var wave = shapes.FirstOrDefault(kv => kv.Value is [1, Channels, SegmentSamples]).Key;
+        var spec = shapes.FirstOrDefault(kv => kv.Value is [1, Channels * 2, FftSize / 2, Frames]).Key;
+        if (wave is null || spec is null || _model.OutputNames.Count != 2)
+        {
+            var declared = string.Join("; ", shapes.Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value)}]"));
+            _model.Dispose();
+            throw new ArgumentException(
+                $"'{path}' is not the HTDemucs ONNX model: expected inputs [1, 2, {SegmentSamples}] and [1, 4, {FftSize / 2}, {Frames}] and two outputs, found {declared}.",
+                nameof(path));
+        }
+
+        _waveInput = wave;
+        _specInput = spec;
+        Stems = [.. HtDemucsSeparator.Stems];
+    }
+
+    public override IReadOnlyDictionary<string, object> Parameters => new Dictionary<string, object>(StringComparer.Ordinal);
+
+    private protected override float[] RunModel(float[][] input, out int stems)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mix = SeparationTensors.FromChannels(input, torch.CPU); // [2, L]
+        var planes = Spectrogram(mix).contiguous().data<float>().ToArray(); // [4, 2048, 336]
+        var wave = new float[Channels * SegmentSamples];
+        input[0].CopyTo(wave, 0);
+        input[1].CopyTo(wave, SegmentSamples);
+
+        using var waveValue = OnnxModel.Tensor(wave, 1, Channels, SegmentSamples);
+        using var specValue = OnnxModel.Tensor(planes, 1, Channels * 2, FftSize / 2, Frames);
+        using var outputs = _model.Run(new Dictionary<string, OrtValue>(StringComparer.Ordinal) { [_waveInput] = waveValue, [_specInput] = specValue });
+        var (freqOutput, timeOutput) = outputs[0].GetTensorTypeAndShape().Shape.Length == 5 ? (outputs[0], outputs[1]) : (outputs[1], outputs[0]);
+
+        var freq = torch.tensor(freqOutput.GetTensorDataAsSpan<float>().ToArray(), [ModelStems, Channels, 2, FftSize / 2, Frames]);
+        var time = torch.tensor(timeOutput.GetTensorDataAsSpan<float>().ToArray(), [ModelStems, Channels, SegmentSamples]);
+        var separated = InverseSpectrogram(freq).Plus(time); // [4, 2, L]: drums, bass, other, vocals
+        var accompaniment = separated.narrow(0, 0, 3).sum(0, keepdim: true);
+        var all = torch.cat([separated, accompaniment], 0);
+        stems = ModelStems + 1;
+        return all.contiguous().data<float>().ToArray();
+    }
+
+    private protected override void DisposeModel() => _model.Dispose();
+
+    /// <summary>
+    /// Demucs' <c>_spec</c> + <c>_magnitude</c> (complex-as-channels): reflect-pad by 3/4 hop each side (and up to a
+    /// whole number of hops), <c>torch.stft</c> with a periodic Hann window, <c>normalized=True</c> (scaled by
+    /// n_fft^-½), <c>center=True</c>; drop the Nyquist bin and two frames at each end; stack real and imaginary
+    /// parts per channel as <c>[c0.re, c0.im, c1.re, c1.im]</c>.
+    /// </summary>
+    internal static torch.Tensor Spectrogram(torch.Tensor mix)
+    {
+        var length = mix.shape[^1];
+        var padded = torch.nn.functional.pad(mix.unsqueeze(0), [SidePad, SidePad + (Frames * (long)Hop) - length], PaddingModes.Reflect).squeeze(0);
+        var window = torch.hann_window(FftSize, periodic: true, dtype: torch.ScalarType.Float32);
+        var z = torch.stft(padded, FftSize, hop_length: Hop, win_length: FftSize, window: window, center: true, pad_mode: PaddingModes.Reflect,
+            normalized: true, onesided: true, return_complex: true); // [2, 2049, Frames + 4]
+        z = z.narrow(1, 0, FftSize / 2).narrow(2, 2, Frames);
+        return torch.view_as_real(z).permute(0, 3, 1, 2).reshape(Channels * 2, FftSize / 2, Frames);
+    }
+
+    /// <summary>
+    /// Demucs' <c>_mask</c> (complex-as-channels) + <c>_ispec</c>: <c>[stems, channels, re/im, 2048, frames]</c> back
+    /// to complex, the Nyquist bin restored as zero and two empty frames added at each end, <c>torch.istft</c> with the
+    /// same window and normalisation, then the 3/4-hop padding cut off.
+    /// </summary>
+    internal static torch.Tensor InverseSpectrogram(torch.Tensor planes)
+    {
+        var stems = planes.shape[0];
+        var z = torch.view_as_complex(planes.permute(0, 1, 3, 4, 2).contiguous()); // [stems, 2, 2048, Frames]
+        z = torch.nn.functional.pad(z, [2, 2, 0, 1]); // frames (2, 2), bins (0, 1)
+        var window = torch.hann_window(FftSize, periodic: true, dtype: torch.ScalarType.Float32);
+        var padded = (Frames * (long)Hop) + (2 * SidePad);
+        var x = torch.istft(z.reshape(stems * Channels, (FftSize / 2) + 1, Frames + 4), FftSize, hop_length: Hop, win_length: FftSize, window: window,
+            center: true, normalized: true, onesided: true, length: padded, return_complex: false);
+        return x.narrow(1, SidePad, SegmentSamples).reshape(stems, Channels, SegmentSamples);
+    }
+}

