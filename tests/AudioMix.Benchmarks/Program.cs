@@ -3,6 +3,7 @@ using AudioMix.Benchmarks;
 // Each suite measures AudioMix and a reference tool on the same input in the same run and prints
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
 // `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's;
+// `value [--quick] [--json PATH]` runs the proof-of-value experiment (issue #20; see ValueBenchmarks);
 // `dataset-scale [N]` times dataset adds and paging at N (default 100,000) items against 1,000.
 // As the silo and the CLI do at start (see NativeHeap): libtorch's per-block buffers stay in the heap.
 AudioMix.Audio.Torch.NativeHeap.KeepLargeBuffers();
@@ -10,6 +11,13 @@ using var harness = new BenchmarkHarness();
 if (args.Length > 0 && args[0] == "captions")
 {
     CaptionMixBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var mixes) ? mixes : 16);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "value")
+{
+    var json = Array.IndexOf(args, "--json") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    await ValueBenchmarks.RunAsync(harness, args.Contains("--quick"), json);
     return;
 }
 
