@@ -109,7 +109,7 @@ internal static class ValueBenchmarks
                 Console.WriteLine(string.Create(inv, $"  seed {run.Seed} {run.Arm,-16} pool {pool.Length,4}  {string.Join("  ", testFeatures.Select((d, i) => $"{d.Domain} {scores[i]:0.000}"))}  ({runClock.Elapsed.TotalSeconds:0} s)"));
             }
         });
-        Phase(clock, $"trained {runs.Length} models ({protocol.Training.Steps} steps × {protocol.Training.BatchSize}, {FamilyClassifierTraining.NewModel(0).ParameterCount:N0} parameters)");
+        Phase(clock, $"trained {runs.Length} models ({protocol.Training.Steps} steps × {protocol.Training.BatchSize}, {FamilyClassifierTraining.NewModel(0, LogMelFeatures.Mels).ParameterCount:N0} parameters)");
 
         // 4. Statistics and report.
         var report = Report(protocol, arms.Select(a => a.Arm).ToArray(), testFeatures.Select(d => d.Domain).ToArray(), trainClips.Count, testPhrases.Count, accuracy);

@@ -23,12 +23,12 @@ internal static class FamilyClassifierTraining
     private static readonly Lock InitLock = new();
 
     /// <summary>A freshly initialised model for <paramref name="seed"/>.</summary>
-    public static FamilyCnn NewModel(long seed)
+    public static FamilyCnn NewModel(long seed, int mels)
     {
         lock (InitLock)
         {
             torch.manual_seed(seed);
-            return new FamilyCnn(InstrumentFamily.All.Count);
+            return new FamilyCnn(InstrumentFamily.All.Count, mels);
         }
     }
 
@@ -42,7 +42,7 @@ internal static class FamilyClassifierTraining
             throw new ArgumentException($"the pool has {pool.Count} examples, fewer than a batch of {settings.BatchSize}.", nameof(pool));
         }
 
-        var model = NewModel(seed);
+        var model = NewModel(seed, mels);
         model.train();
         using var optimizer = new AdamOptimizer(model.parameters(), settings.LearningRate);
         var order = DeterministicRandom.ForUnit(seed, 0, 0x0DE7);
