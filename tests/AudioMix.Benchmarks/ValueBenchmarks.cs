@@ -101,12 +101,12 @@ internal static class ValueBenchmarks
         {
             var pool = augmented.TryGetValue(run, out var extra) ? originals.Concat(extra).ToArray() : originals;
             var runClock = Stopwatch.StartNew();
-            using var model = FamilyClassifierTraining.Train(pool, LogMelFeatures.Mels, frames, protocol.Training, run.Seed);
+            using var model = FamilyClassifierTraining.Train(pool, LogMelFeatures.Mels, frames, protocol.Training, run.Seed, out var diverged);
             var scores = testFeatures.Select(d => FamilyClassifierTraining.Accuracy(model, d.Features, testLabels, LogMelFeatures.Mels, frames)).ToArray();
             lock (sync)
             {
                 accuracy[run] = scores;
-                Console.WriteLine(string.Create(inv, $"  seed {run.Seed} {run.Arm,-16} pool {pool.Length,4}  {string.Join("  ", testFeatures.Select((d, i) => $"{d.Domain} {scores[i]:0.000}"))}  ({runClock.Elapsed.TotalSeconds:0} s)"));
+                Console.WriteLine(string.Create(inv, $"  seed {run.Seed} {run.Arm,-16} pool {pool.Length,4}  {string.Join("  ", testFeatures.Select((d, i) => $"{d.Domain} {scores[i]:0.000}"))}  ({runClock.Elapsed.TotalSeconds:0} s){(diverged is { } step ? $"  LOSS NOT FINITE FROM STEP {step}" : "")}"));
             }
         });
         Phase(clock, $"trained {runs.Length} models ({protocol.Training.Steps} steps × {protocol.Training.BatchSize}, {FamilyClassifierTraining.NewModel(0, LogMelFeatures.Mels).ParameterCount:N0} parameters)");
@@ -114,7 +114,10 @@ internal static class ValueBenchmarks
         // 4. Statistics and report.
         var report = Report(protocol, arms.Select(a => a.Arm).ToArray(), testFeatures.Select(d => d.Domain).ToArray(), trainClips.Count, testPhrases.Count, accuracy);
         PrintTable(report);
-        Console.WriteLine(string.Create(inv, $"total {clock.Elapsed.TotalMinutes:0.0} min; load average at end: {LoadAverage()}"));
+        // CPU time over wall time tells how much of the machine the run had: on an idle 2-core machine the wall time is
+        // about the CPU time ÷ 2 (two single-threaded trainings at a time; rendering and jobs use both cores too).
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        Console.WriteLine(string.Create(inv, $"total {clock.Elapsed.TotalMinutes:0.0} min wall, {cpu.TotalMinutes:0.0} min CPU (idle 2 cores: ≈ {cpu.TotalMinutes / Parallelism:0.0} min); load average at end: {LoadAverage()}"));
         if (jsonPath is not null)
         {
             await File.WriteAllTextAsync(jsonPath, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

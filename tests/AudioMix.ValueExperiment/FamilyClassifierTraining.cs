@@ -33,8 +33,16 @@ internal static class FamilyClassifierTraining
     }
 
     /// <summary>Trains a new model for <paramref name="settings"/>.Steps steps on <paramref name="pool"/>.</summary>
-    public static FamilyCnn Train(IReadOnlyList<TrainingExample> pool, int mels, int frames, TrainingSettings settings, long seed)
+    public static FamilyCnn Train(IReadOnlyList<TrainingExample> pool, int mels, int frames, TrainingSettings settings, long seed) =>
+        Train(pool, mels, frames, settings, seed, out _);
+
+    /// <summary>
+    /// As <see cref="Train(IReadOnlyList{TrainingExample}, int, int, TrainingSettings, long)"/>, also telling the first step
+    /// whose loss was not finite (null when none was): a diverged run is reported, not hidden behind its chance accuracy.
+    /// </summary>
+    public static FamilyCnn Train(IReadOnlyList<TrainingExample> pool, int mels, int frames, TrainingSettings settings, long seed, out int? firstNonFiniteStep)
     {
+        firstNonFiniteStep = null;
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(settings);
         if (pool.Count < settings.BatchSize)
@@ -67,10 +75,15 @@ internal static class FamilyClassifierTraining
             }
 
             using var scope = torch.NewDisposeScope();
-            var x = torch.tensor(inputs, [settings.BatchSize, mels, frames]);
-            var t = torch.tensor(targets, [settings.BatchSize, classes]);
+            var x = Copy(inputs, [settings.BatchSize, mels, frames]);
+            var t = Copy(targets, [settings.BatchSize, classes]);
             optimizer.ZeroGrad();
             var loss = SoftLabelLoss.Compute(model.forward(x), t);
+            if (firstNonFiniteStep is null && !float.IsFinite(loss.item<float>()))
+            {
+                firstNonFiniteStep = step;
+            }
+
             loss.backward();
             optimizer.Step();
         }
@@ -98,7 +111,7 @@ internal static class FamilyClassifierTraining
             }
 
             using var scope = torch.NewDisposeScope();
-            var predicted = model.forward(torch.tensor(inputs, [n, mels, frames])).argmax(1).data<long>().ToArray();
+            var predicted = model.forward(Copy(inputs, [n, mels, frames])).argmax(1).data<long>().ToArray();
             for (var i = 0; i < n; i++)
             {
                 correct += predicted[i] == labels[start + i] ? 1 : 0;
@@ -106,6 +119,22 @@ internal static class FamilyClassifierTraining
         }
 
         return (double)correct / features.Count;
+    }
+
+    /// <summary>
+    /// A tensor holding a copy of <paramref name="values"/> (as the project's TensorInterop does): <c>torch.tensor(array)</c>
+    /// shares the managed array with libtorch, and this loop refills one array every step; the first quick run used it
+    /// and 3 of its 9 trainings collapsed to chance accuracy (the suspected cause, not a proven one).
+    /// </summary>
+    private static torch.Tensor Copy(float[] values, long[] shape)
+    {
+        var tensor = torch.empty(shape, torch.ScalarType.Float32);
+        using (var accessor = tensor.data<float>())
+        {
+            accessor.CopyFrom(values, 0, 0);
+        }
+
+        return tensor;
     }
 
     /// <summary>Fisher–Yates with the experiment's own generator.</summary>
