@@ -123,8 +123,8 @@ internal static class FamilyClassifierTraining
 
     /// <summary>
     /// A tensor holding a copy of <paramref name="values"/> (as the project's TensorInterop does): <c>torch.tensor(array)</c>
-    /// shares the managed array with libtorch, and this loop refills one array every step; the first quick run used it
-    /// and 3 of its 9 trainings collapsed to chance accuracy (the suspected cause, not a proven one).
+    /// shares the managed array with libtorch, and this loop refills one array every step. Copying did not cure the
+    /// nondeterministic divergence the quick runs showed (README, "Does it help?"): that cause is still open.
     /// </summary>
     private static torch.Tensor Copy(float[] values, long[] shape)
     {
