@@ -1,3 +1,4 @@
+using AudioMix.Audio.Torch;
 using TorchSharp;
 
 namespace AudioMix.ValueExperiment.Tests;
@@ -159,5 +160,32 @@ public sealed class TrainingPiecesTests
         Assert.True(accuracy >= 0.95, $"accuracy {accuracy}");
         using var scope = torch.NewDisposeScope();
         Assert.All(first.parameters().Zip(second.parameters()), p => Assert.True(p.First.allclose(p.Second, 0, 0)));
+    }
+
+    [Fact]
+    public void Seeded_models_give_finite_logits_when_several_run_at_once()
+    {
+        // The failure this guards against (oneDNN AVX-512 convolutions, see OneDnnSafety) showed as 1–8 non-finite
+        // forwards in 300 and as trainings stuck at chance; capped at AVX2 none in repeated runs.
+        Assert.NotEqual(TorchRuntime.ThreadLimit.TooLate, OneDnnSafety.Outcome);
+        var models = Enumerable.Range(0, 300).Select(i => FamilyClassifierTraining.NewModel(i, 64)).ToArray();
+        var failed = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, models.Length, new ParallelOptions { MaxDegreeOfParallelism = 3 }, i =>
+        {
+            using var model = models[i];
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor input;
+            lock (models)
+            {
+                torch.manual_seed(1000 + i);
+                input = torch.randn(4, 64, 126);
+            }
+
+            if (!model.forward(input).isfinite().all().item<bool>())
+            {
+                failed.Add(i);
+            }
+        });
+        Assert.True(failed.IsEmpty, $"non-finite logits from models {string.Join(", ", failed.Order())}");
     }
 }
