@@ -83,37 +83,60 @@ public static class TorchRuntime
     public static ThreadLimit LimitIntraOpThreads(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 } || NativeGetEnv("OMP_NUM_THREADS") is { Length: > 0 })
+        return SetBeforeLoad("OMP_NUM_THREADS", threads.ToString(CultureInfo.InvariantCulture), () => torch.set_num_threads(threads));
+    }
+
+    /// <summary>
+    /// Caps the instruction set of oneDNN, the library behind libtorch's CPU convolutions (<c>ONEDNN_MAX_CPU_ISA</c>,
+    /// e.g. <c>AVX2</c>). Why: on an AMD EPYC with AVX-512 (Zen 4), libtorch 2.10's oneDNN AVX-512 convolution kernels
+    /// intermittently returned non-finite outputs for finite inputs and weights (a 4-layer 2-D CNN, 300 forwards, 1–8
+    /// non-finite per run, also with one thread and serialised calls); capped at AVX2, none in any run. oneDNN reads the
+    /// variable once, when it initialises, so it must be set before libtorch loads; afterwards nothing can be done and
+    /// <see cref="ThreadLimit.TooLate"/> is returned. Hosts that run convolutions with TorchSharp call it at start.
+    /// </summary>
+    /// <param name="isa">A oneDNN ISA name (<c>SSE41</c>, <c>AVX</c>, <c>AVX2</c>, <c>AVX512_CORE</c>, …).</param>
+    public static ThreadLimit LimitOneDnnIsa(string isa)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(isa);
+        return SetBeforeLoad("ONEDNN_MAX_CPU_ISA", isa, static () => { });
+    }
+
+    /// <summary>
+    /// Sets a variable libtorch's native libraries read once at load (in the native environment: the managed copy on Unix
+    /// is not what they see), unless the operator set it; once libtorch is loaded, runs <paramref name="whenLoaded"/> instead.
+    /// </summary>
+    private static ThreadLimit SetBeforeLoad(string name, string value, Action whenLoaded)
+    {
+        if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } || NativeGetEnv(name) is { Length: > 0 })
         {
             return ThreadLimit.SetByOperator;
         }
 
         if (IsNativeLoaded())
         {
-            torch.set_num_threads(threads);
+            whenLoaded();
             return ThreadLimit.TooLate;
         }
 
-        var value = threads.ToString(CultureInfo.InvariantCulture);
         if (OperatingSystem.IsWindows())
         {
-            Environment.SetEnvironmentVariable("OMP_NUM_THREADS", value);
+            Environment.SetEnvironmentVariable(name, value);
         }
-        else if (NativeSetEnv("OMP_NUM_THREADS", value, 1) != 0)
+        else if (NativeSetEnv(name, value, 1) != 0)
         {
-            throw new InvalidOperationException("setenv(OMP_NUM_THREADS) failed.");
+            throw new InvalidOperationException($"setenv({name}) failed.");
         }
 
         return ThreadLimit.Applied;
     }
 
-    /// <summary>The outcome of <see cref="LimitIntraOpThreads"/>.</summary>
+    /// <summary>The outcome of <see cref="LimitIntraOpThreads"/> and <see cref="LimitOneDnnIsa"/>.</summary>
     public enum ThreadLimit
     {
         /// <summary>The limit will apply to every libtorch operation in the process.</summary>
         Applied,
 
-        /// <summary>OMP_NUM_THREADS was already set by whoever started the process; it is left alone.</summary>
+        /// <summary>The variable was already set by whoever started the process; it is left alone.</summary>
         SetByOperator,
 
         /// <summary>libtorch was already loaded; only the calling thread's limit could be set.</summary>

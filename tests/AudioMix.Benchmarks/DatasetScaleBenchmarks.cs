@@ -28,19 +28,7 @@ internal static class DatasetScaleBenchmarks
     public static async Task RunAsync(BenchmarkHarness harness, int large)
     {
         var inv = CultureInfo.InvariantCulture;
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.Services.AddAudioMixBlobStore(o =>
-        {
-            o.Provider = BlobStoreProvider.FileSystem;
-            o.RootPath = Path.Combine(harness.Folder, "dataset-scale");
-        });
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(FreePort(), FreePort());
-            silo.AddAudioMixGrains();
-        });
-        using var host = builder.Build();
+        using var host = InProcessSilo(Path.Combine(harness.Folder, "dataset-scale"));
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
 
@@ -103,6 +91,24 @@ internal static class DatasetScaleBenchmarks
     }
 
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
+    /// <summary>An in-process silo with the AudioMix grains over the filesystem store at <paramref name="root"/> (not started).</summary>
+    internal static IHost InProcessSilo(string root)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddAudioMixBlobStore(o =>
+        {
+            o.Provider = BlobStoreProvider.FileSystem;
+            o.RootPath = root;
+        });
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort());
+            silo.AddAudioMixGrains();
+        });
+        return builder.Build();
+    }
 
     internal static int FreePort()
     {

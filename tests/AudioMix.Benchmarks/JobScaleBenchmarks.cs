@@ -5,12 +5,9 @@ using AudioMix.Abstractions.Jobs;
 using AudioMix.Audio;
 using AudioMix.Audio.Codecs;
 using AudioMix.Grains.Audio;
-using AudioMix.Grains.Hosting;
 using AudioMix.Storage;
-using AudioMix.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AudioMix.Benchmarks;
 
@@ -27,19 +24,7 @@ internal static class JobScaleBenchmarks
     {
         var inv = CultureInfo.InvariantCulture;
         var root = Path.Combine(harness.Folder, "job-scale");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.Services.AddAudioMixBlobStore(o =>
-        {
-            o.Provider = BlobStoreProvider.FileSystem;
-            o.RootPath = root;
-        });
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(DatasetScaleBenchmarks.FreePort(), DatasetScaleBenchmarks.FreePort());
-            silo.AddAudioMixGrains();
-        });
-        using var host = builder.Build();
+        using var host = DatasetScaleBenchmarks.InProcessSilo(root);
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var store = host.Services.GetRequiredService<IBlobStore>();

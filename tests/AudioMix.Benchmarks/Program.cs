@@ -3,13 +3,26 @@ using AudioMix.Benchmarks;
 // Each suite measures AudioMix and a reference tool on the same input in the same run and prints
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
 // `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's;
+// `value [--quick] [--json PATH]` runs the proof-of-value experiment (issue #20; see ValueBenchmarks);
 // `dataset-scale [N]` times dataset adds and paging at N (default 100,000) items against 1,000.
+// The value experiment trains a CNN: oneDNN's AVX-512 convolutions gave non-finite outputs on this machine's CPU
+// (see TorchRuntime.LimitOneDnnIsa); the cap must be set before libtorch loads.
+var oneDnnIsa = args is ["value", ..] ? AudioMix.Audio.Torch.TorchRuntime.LimitOneDnnIsa("AVX2") : (AudioMix.Audio.Torch.TorchRuntime.ThreadLimit?)null;
+
 // As the silo and the CLI do at start (see NativeHeap): libtorch's per-block buffers stay in the heap.
 AudioMix.Audio.Torch.NativeHeap.KeepLargeBuffers();
 using var harness = new BenchmarkHarness();
 if (args.Length > 0 && args[0] == "captions")
 {
     CaptionMixBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var mixes) ? mixes : 16);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "value")
+{
+    var json = Array.IndexOf(args, "--json") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    Console.WriteLine($"oneDNN ISA capped at AVX2: {oneDnnIsa}");
+    await ValueBenchmarks.RunAsync(harness, args.Contains("--quick"), json);
     return;
 }
 
