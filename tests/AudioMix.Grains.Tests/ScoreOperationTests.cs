@@ -123,7 +123,7 @@ public sealed class ScoreOperationTests(ClusterFixture fixture)
         new(a.SampleRate, [a.Channels[0].Zip(b.Channels[0], (x, y) => x + y).ToArray()]);
 
     /// <summary>A dataset with one mixture (tone + clicks) and its two references; the percussive one under <paramref name="percussiveSource"/>.</summary>
-    private async Task<string> MixtureWithReferencesAsync(string percussiveSource)
+    private async Task<string> MixtureWithReferencesAsync(string percussiveSource, string harmonicSource = "harmonic")
     {
         var datasetId = TestData.NewKey("ds");
         await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("separate+score " + datasetId, DatasetKind.Sound);
@@ -131,7 +131,7 @@ public sealed class ScoreOperationTests(ClusterFixture fixture)
         await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync(
         [
             await AddAsync(datasetId, "g1_mix", Sum(harmonic, percussive), "g1", "mixture", "mix"),
-            await AddAsync(datasetId, "g1_harmonic", harmonic, "g1", "reference", "harmonic"),
+            await AddAsync(datasetId, "g1_" + harmonicSource, harmonic, "g1", "reference", harmonicSource),
             await AddAsync(datasetId, "g1_" + percussiveSource, percussive, "g1", "reference", percussiveSource),
         ]);
         return datasetId;
@@ -177,6 +177,56 @@ public sealed class ScoreOperationTests(ClusterFixture fixture)
         var estimate = sources[0].GetProperty("estimate");
         Assert.Equal(separated.JobId, estimate.GetProperty("job").GetString());
         Assert.Equal(stems.Single(a => a.Name == "harmonic").Key, estimate.GetProperty("blob").GetString());
+    }
+
+    [Fact]
+    public async Task Score_after_an_htdemucs_separate_scores_its_stems_and_keeps_the_models_licence_on_every_output_and_manifest_line()
+    {
+        // References filed under HTDemucs' stem names: the clicks as drums, the sustained tone as other.
+        var datasetId = await MixtureWithReferencesAsync("drums", harmonicSource: "other");
+        var separated = await RunAsync(datasetId, "separate", """{"method": "htdemucs"}""");
+        Assert.True(separated.State == JobState.Completed, separated.Error);
+
+        var scored = await RunAsync(datasetId, "score", $$"""{"fromJob": "{{separated.JobId}}"}""");
+        Assert.True(scored.State == JobState.Completed, scored.Error);
+        var output = (await Client.GetGrain<IJobGrain>(scored.JobId).GetOutputsAsync(0, 10)).Items.Single();
+        Assert.Equal(["drums", "other", "scores"], output.Assets!.Select(a => a.Name));
+        foreach (var name in new[] { "drums", "other" })
+        {
+            Assert.InRange(output.Metrics!["ps." + name], 0, 1);
+            Assert.InRange(output.Metrics["pm." + name], 0, 1);
+        }
+
+        // HTDemucs hears the noise clicks as drums: that stem sits nearer its own reference than the tone's.
+        Assert.True(output.Metrics!["ps.drums"] > 0.5, $"ps.drums {output.Metrics["ps.drums"]}");
+
+        // The scored estimates are the model's stems, written again as this output's assets: the research-only
+        // licence travels with them, in the output's provenance and in every manifest line.
+        var pin = AudioMix.Models.ModelCatalog.Get("htdemucs");
+        using (var provenance = JsonDocument.Parse(output.ProvenanceJson))
+        {
+            var model = provenance.RootElement.GetProperty("model");
+            Assert.Equal("htdemucs", model.GetProperty("name").GetString());
+            Assert.Equal(pin.Sha256, model.GetProperty("sha256").GetString());
+            Assert.Equal("research-only", model.GetProperty("license").GetString());
+        }
+
+        var manifest = System.Text.Encoding.UTF8.GetString(await TestData.ReadAllAsync(fixture.Store, scored.ManifestKey!));
+        var lines = manifest.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        foreach (var line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            Assert.Equal("research-only", doc.RootElement.GetProperty("provenance").GetProperty("model").GetProperty("license").GetString());
+        }
+
+        // A weight-free separation carries no model.
+        var hpss = await MixtureWithReferencesAsync("percussive");
+        var plain = await RunAsync(hpss, "separate", """{"method": "hpss"}""");
+        var plainScore = await RunAsync(hpss, "score", $$"""{"fromJob": "{{plain.JobId}}"}""");
+        var plainOutput = (await Client.GetGrain<IJobGrain>(plainScore.JobId).GetOutputsAsync(0, 10)).Items.Single();
+        using var plainProvenance = JsonDocument.Parse(plainOutput.ProvenanceJson);
+        Assert.False(plainProvenance.RootElement.TryGetProperty("model", out _));
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
 {
     // Marks the estimates PrepareAsync reads from another job's outputs (never a dataset item id: those have no '/').
     private const string FromJobField = "fromJob";
+    private const string ModelField = "model";
     /// <summary>The recipe name.</summary>
     public const string OpName = "score";
 
@@ -120,6 +121,7 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
                 }
 
                 var stems = (output.Assets ?? []).Where(a => a.IsAudio).ToArray();
+                var model = LearnedModel(output);
                 foreach (var reference in references.Where(r => ItemMetadata.Text(r, "group") == group))
                 {
                     var source = ItemMetadata.Text(reference, "source")!;
@@ -133,17 +135,22 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
 
                 foreach (var stem in stems.Where(a => references.Any(r => ItemMetadata.Text(r, "group") == group && ItemMetadata.Text(r, "source") == a.Name)))
                 {
+                    var metadata = new Dictionary<string, string>
+                    {
+                        ["group"] = JsonSerializer.Serialize(group),
+                        ["role"] = JsonSerializer.Serialize("estimate"),
+                        ["source"] = JsonSerializer.Serialize(stem.Name),
+                        [FromJobField] = JsonSerializer.Serialize(fromJob),
+                        ["unit"] = output.Index.ToString(CultureInfo.InvariantCulture),
+                    };
+                    if (model is not null)
+                    {
+                        metadata[ModelField] = model;
+                    }
+
                     prepared.Add(new DatasetItem(
                         $"{fromJob}/{output.Index:D6}/{stem.Name}", stem.Name + ".wav", stem.Key, string.Empty, "wav", 0, stem.Duration,
-                        output.SampleRate, output.Channels, null, null, [], null, null,
-                        new Dictionary<string, string>
-                        {
-                            ["group"] = JsonSerializer.Serialize(group),
-                            ["role"] = JsonSerializer.Serialize("estimate"),
-                            ["source"] = JsonSerializer.Serialize(stem.Name),
-                            [FromJobField] = JsonSerializer.Serialize(fromJob),
-                            ["unit"] = output.Index.ToString(CultureInfo.InvariantCulture),
-                        }));
+                        output.SampleRate, output.Channels, null, null, [], null, null, metadata));
                 }
 
                 separated++;
@@ -195,7 +202,9 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
 
                 var estimate = ests[0].Item;
                 sources.Add(ItemMetadata.Text(estimate, FromJobField) is { } job
-                    ? new ScoreSource(source.Key, refs[0].Item.ItemId, estimate.ItemId, new JobStem(job, int.Parse(ItemMetadata.Text(estimate, "unit")!, CultureInfo.InvariantCulture), source.Key, estimate.BlobKey))
+                    ? new ScoreSource(source.Key, refs[0].Item.ItemId, estimate.ItemId, new JobStem(
+                        job, int.Parse(ItemMetadata.Text(estimate, "unit")!, CultureInfo.InvariantCulture), source.Key, estimate.BlobKey,
+                        estimate.Metadata?.GetValueOrDefault(ModelField)))
                     : new ScoreSource(source.Key, refs[0].Item.ItemId, estimate.ItemId));
             }
 
@@ -276,6 +285,13 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
                 : new SourceRef(unit.Item(source.Estimate)).ToJson(),
             ["scoredFrames"] = result.Sources[s].ScoredFrames,
         }).ToArray());
+        if (plan.Scored.Select(s => s.Stem?.ModelJson).FirstOrDefault(m => m is not null) is { } learned)
+        {
+            // The scored estimates are a learned model's stems and are written again as this output's assets: they
+            // keep that model's name, hash and licence (a research-only licence is shown wherever its outputs are).
+            provenance["model"] = JsonNode.Parse(learned);
+        }
+
         provenance["gains"] = new JsonArray(plan.Scored.Select(_ => (JsonNode)0.0).ToArray());
         provenance["offsets"] = new JsonArray(plan.Scored.Select(_ => (JsonNode)0.0).ToArray());
         if (gated)
@@ -296,6 +312,19 @@ public sealed class ScoreOperation(BlobAudio audio, IGrainFactory grains) : JobO
     }
 
     private static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>The <c>model</c> object of a separate output made by a learned model (name, hash, licence), as JSON.</summary>
+    private static string? LearnedModel(JobOutput output)
+    {
+        try
+        {
+            return JsonNode.Parse(output.ProvenanceJson) is JsonObject root && root["model"] is JsonObject model ? model.ToJsonString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static string? MixtureItem(JobOutput output)
     {
@@ -324,9 +353,12 @@ public sealed record ScoreParams(string? FromJob, string Encoder, string? Encode
 [GenerateSerializer, Immutable, Alias("AudioMix.ScoreSource")]
 public sealed record ScoreSource(string Source, string Reference, string Estimate, JobStem? Stem = null);
 
-/// <summary>A stem written by another job: the job, its unit, the stem name and the blob key.</summary>
+/// <summary>
+/// A stem written by another job: the job, its unit, the stem name, the blob key and, for a learned model's stem, that
+/// model's provenance (<c>{name, version, sha256, license, …}</c> as JSON).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.JobStem")]
-public sealed record JobStem(string Job, int Unit, string Stem, string Key);
+public sealed record JobStem(string Job, int Unit, string Stem, string Key, string? ModelJson = null);
 
 /// <summary>The plan of one score unit: a metadata group, its scored sources, and the bank seed.</summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.ScorePlan")]
