@@ -65,4 +65,55 @@ public sealed class OutputFilterTests
         Assert.Equal("ps.vocals", OutputFilter.CheckField("ps.vocals"));
         Assert.Throws<ArgumentException>(() => OutputFilter.CheckField("ps.vocals < 1"));
     }
+
+    [Theory]
+    [InlineData("lambda == 0.25")]
+    [InlineData("provenance.sources.0.gainDb < -3")]
+    [InlineData("sources.1.gainDb > 2")]
+    [InlineData("nosuchfield > 0 or op = score")]
+    [InlineData("not (lambda < 0.3 and sources.0.gainDb < 0)")]
+    public void A_field_cache_gives_the_same_answers_as_parsing_and_reads_each_provenance_once(string filter)
+    {
+        var parsed = OutputFilter.Parse(filter);
+        var outputs = Enumerable.Range(0, 50).Select(i => Output(i, lambda: i / 100.0)).ToArray();
+        var cache = new OutputFilter.FieldCache();
+        var expected = outputs.Select(o => parsed.Matches(o)).ToArray();
+        Assert.Equal(expected, outputs.Select(o => parsed.Matches(o, cache)).ToArray());
+        var held = cache.Count;
+        Assert.InRange(held, outputs.Length, outputs.Length * 3);
+
+        // Asked again (the next page, a bulk review), every value comes from the cache: nothing new is held.
+        Assert.Equal(expected, outputs.Select(o => parsed.Matches(o, cache)).ToArray());
+        Assert.Equal(held, cache.Count);
+        Assert.Equal(outputs.Select(o => OutputFilter.SortKey(o, "lambda")), outputs.Select(o => OutputFilter.SortKey(o, "lambda", cache)));
+    }
+
+    [Fact]
+    public void A_cached_value_is_not_used_once_the_output_carries_another_provenance()
+    {
+        var cache = new OutputFilter.FieldCache();
+        var filter = OutputFilter.Parse("lambda < 0.5");
+        Assert.True(filter.Matches(Output(3, lambda: 0.2), cache));
+
+        // The same unit re-recorded (another provenance string): its new value counts, not the cached one.
+        Assert.False(filter.Matches(Output(3, lambda: 0.8), cache));
+        Assert.Equal(0.8, OutputFilter.SortKey(Output(3, lambda: 0.8), "lambda", cache));
+
+        // A review keeps the provenance (a `with` copy): the cached value is still the output's.
+        var reviewed = Output(4, lambda: 0.1) is var original ? original with { Review = ReviewState.Accepted } : null!;
+        Assert.True(filter.Matches(original, cache));
+        Assert.True(filter.Matches(reviewed, cache));
+    }
+
+    [Fact]
+    public void The_field_cache_is_bounded_in_fields()
+    {
+        var cache = new OutputFilter.FieldCache();
+        var output = Output(1);
+        for (var i = 0; i < OutputFilter.FieldCache.MaxFields * 3; i++)
+        {
+            OutputFilter.SortKey(output, "field" + i, cache);
+            Assert.InRange(cache.Count, 1, OutputFilter.FieldCache.MaxFields);
+        }
+    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace AudioMix.Grains.Jobs.Review;
 
@@ -51,16 +51,24 @@ public sealed class OutputFilter
         return new OutputFilter(text, root);
     }
 
-    /// <summary>True when <paramref name="output"/> passes the filter.</summary>
-    public bool Matches(JobOutput output) => _root.Evaluate(new OutputFields(output));
+    /// <summary>True when <paramref name="output"/> passes the filter; provenance fields are read through <paramref name="cache"/> when given.</summary>
+    public bool Matches(JobOutput output, FieldCache? cache = null)
+    {
+        using var fields = new OutputFields(output, cache);
+        return _root.Evaluate(fields);
+    }
 
     /// <summary>The value of <paramref name="field"/> on <paramref name="output"/>, for sorting: a number, a string, or null.</summary>
-    public static IComparable? SortKey(JobOutput output, string field) => new OutputFields(output).Resolve(field) switch
+    public static IComparable? SortKey(JobOutput output, string field, FieldCache? cache = null)
     {
-        FieldValue.Number n => n.Value,
-        FieldValue.Text t => t.Value,
-        _ => null,
-    };
+        using var fields = new OutputFields(output, cache);
+        return fields.Resolve(field) switch
+        {
+            FieldValue.Number n => n.Value,
+            FieldValue.Text t => t.Value,
+            _ => null,
+        };
+    }
 
     /// <summary>Checks that <paramref name="field"/> is a field name (for sorting); throws <see cref="ArgumentException"/> otherwise.</summary>
     public static string CheckField(string field)
@@ -138,17 +146,64 @@ public sealed class OutputFilter
         }
     }
 
-    private abstract record FieldValue
+    /// <summary>
+    /// Provenance field values already read, per field and unit index, so that repeated queries over the same outputs
+    /// (the next page, another sort, a bulk review after a filtered view) do not parse every provenance again: parsing
+    /// was nearly all of a filtered page's cost. An entry is valid while the output's provenance is the same string
+    /// instance (outputs are immutable records; a re-recorded output brings a new one). One cache per shard activation,
+    /// not thread-safe (a grain runs one call at a time); bounded by outputs × <see cref="MaxFields"/>.
+    /// </summary>
+    public sealed class FieldCache
+    {
+        /// <summary>Distinct fields kept; a query naming more starts the cache over.</summary>
+        public const int MaxFields = 16;
+
+        private readonly Dictionary<string, Dictionary<int, (string Provenance, FieldValue? Value)>> _byField = new(StringComparer.Ordinal);
+
+        /// <summary>Values held (for tests and diagnostics).</summary>
+        public int Count => _byField.Values.Sum(v => v.Count);
+
+        internal bool TryGet(string field, JobOutput output, out FieldValue? value)
+        {
+            if (_byField.TryGetValue(field, out var values) && values.TryGetValue(output.Index, out var entry) && ReferenceEquals(entry.Provenance, output.ProvenanceJson))
+            {
+                value = entry.Value;
+                return true;
+            }
+
+            value = null;
+            return false;
+        }
+
+        internal void Set(string field, JobOutput output, FieldValue? value)
+        {
+            if (!_byField.TryGetValue(field, out var values))
+            {
+                if (_byField.Count >= MaxFields)
+                {
+                    _byField.Clear();
+                }
+
+                _byField[field] = values = [];
+            }
+
+            values[output.Index] = (output.ProvenanceJson, value);
+        }
+    }
+
+    internal abstract record FieldValue
     {
         public sealed record Number(double Value) : FieldValue;
 
         public sealed record Text(string Value) : FieldValue;
     }
 
-    /// <summary>An output's fields, resolved lazily (the provenance is parsed at most once, and only when a path needs it).</summary>
-    private sealed class OutputFields(JobOutput output)
+    /// <summary>An output's fields, resolved lazily (the provenance is parsed at most once, and only when a path is not cached).</summary>
+    private sealed class OutputFields(JobOutput output, FieldCache? cache) : IDisposable
     {
-        private JsonObject? _provenance;
+        private JsonDocument? _provenance;
+
+        public void Dispose() => _provenance?.Dispose();
 
         public FieldValue? Resolve(string field)
         {
@@ -187,24 +242,43 @@ public sealed class OutputFilter
                 return output.SoftLabels?.TryGetValue(field["softLabels.".Length..], out var w) == true ? Num(w) : null;
             }
 
-            _provenance ??= JsonNode.Parse(output.ProvenanceJson) as JsonObject ?? [];
-            var path = field.StartsWith("provenance.", StringComparison.OrdinalIgnoreCase) ? field["provenance.".Length..] : field;
-            JsonNode? node = _provenance;
-            foreach (var part in path.Split('.'))
+            if (cache is not null && cache.TryGet(field, output, out var cached))
             {
-                node = node switch
-                {
-                    JsonObject o => o[part],
-                    JsonArray a when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count => a[i],
-                    _ => null,
-                };
+                return cached;
             }
 
-            return node switch
+            var value = FromProvenance(field);
+            cache?.Set(field, output, value);
+            return value;
+        }
+
+        private FieldValue? FromProvenance(string field)
+        {
+            _provenance ??= JsonDocument.Parse(output.ProvenanceJson);
+            var path = field.StartsWith("provenance.", StringComparison.OrdinalIgnoreCase) ? field["provenance.".Length..] : field;
+            var node = _provenance.RootElement;
+            foreach (var part in path.Split('.'))
             {
-                JsonValue v when v.TryGetValue<double>(out var d) => Num(d),
-                JsonValue v when v.TryGetValue<string>(out var s) => new FieldValue.Text(s),
-                JsonValue v when v.TryGetValue<bool>(out var b) => new FieldValue.Text(b ? "true" : "false"),
+                if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(part, out var child))
+                {
+                    node = child;
+                }
+                else if (node.ValueKind == JsonValueKind.Array && int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < node.GetArrayLength())
+                {
+                    node = node[i];
+                }
+                else
+                {
+                    return null;
+                }
+            }
+
+            return node.ValueKind switch
+            {
+                JsonValueKind.Number when node.TryGetDouble(out var d) => Num(d),
+                JsonValueKind.String => new FieldValue.Text(node.GetString()!),
+                JsonValueKind.True => new FieldValue.Text("true"),
+                JsonValueKind.False => new FieldValue.Text("false"),
                 _ => null,
             };
         }

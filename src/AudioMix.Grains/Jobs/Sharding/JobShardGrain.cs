@@ -48,6 +48,9 @@ internal sealed partial class JobShardGrain(
     // A review arriving while the loop checkpoints must wait its turn, not race for the ETag.
     private readonly StateWriter<JobShardState> _writes = new(state);
     private readonly BackgroundWork _work = new();
+
+    // Provenance fields already read by filters and sorts (a filtered page parsed every output's provenance again).
+    private readonly OutputFilter.FieldCache _fields = new();
     private int[]? _ordered;
 
     // Set when the job is being deleted: the loop may still be unwinding, and must not write the state back.
@@ -103,9 +106,9 @@ internal sealed partial class JobShardGrain(
     public Task<ShardMatch[]> MatchAsync(string? filter, string? sort)
     {
         var parsed = filter is null ? null : OutputFilter.Parse(filter);
-        var outputs = state.State.Outputs.Values.Where(o => parsed?.Matches(o) ?? true);
+        var outputs = state.State.Outputs.Values.Where(o => parsed?.Matches(o, _fields) ?? true);
         return Task.FromResult(outputs
-            .Select(o => (o.Index, Key: sort is null ? null : OutputFilter.SortKey(o, sort)))
+            .Select(o => (o.Index, Key: sort is null ? null : OutputFilter.SortKey(o, sort, _fields)))
             .Select(m => new ShardMatch(m.Index, m.Key as double?, m.Key as string))
             .ToArray());
     }
@@ -118,7 +121,7 @@ internal sealed partial class JobShardGrain(
     {
         var parsed = filter is null ? null : OutputFilter.Parse(filter);
         var changed = state.State.Outputs.Values
-            .Where(o => o.Error is null && o.OutputKey is not null && o.Review != review && (parsed?.Matches(o) ?? true))
+            .Where(o => o.Error is null && o.OutputKey is not null && o.Review != review && (parsed?.Matches(o, _fields) ?? true))
             .ToArray();
         if (changed.Length == 0)
         {
