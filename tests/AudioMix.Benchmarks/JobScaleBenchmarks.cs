@@ -89,7 +89,10 @@ internal static class JobScaleBenchmarks
         // Review over every shard: a filtered, sorted page (each shard filters its outputs, the job sorts indices and
         // keys) and a bulk review of the filtered set, against the plain page above in the same run.
         var reviewQuery = new OutputQuery("lambda < 0.5 and review = pending", "lambda", Descending: true);
-        var filtered = await PageTimeAsync(job, units / 4, query: reviewQuery);
+        // The first query reads every output's provenance; later pages, sorts and the bulk review use the shards' field cache.
+        var filteredFirst = await PageTimeAsync(job, units / 4, repeats: 1, query: reviewQuery);
+        var filtered = await PageTimeAsync(job, (units / 4) + 100, query: reviewQuery);
+        var otherField = await PageTimeAsync(job, 0, repeats: 1, query: new OutputQuery("sources.0.gainDb < 100 and review = pending", "sources.1.gainDb"));
         var bulkClock = Stopwatch.StartNew();
         var rejected = await job.ReviewMatchingAsync("lambda < 0.1", ReviewState.Rejected);
         var bulk = bulkClock.Elapsed;
@@ -102,7 +105,9 @@ internal static class JobScaleBenchmarks
         Console.WriteLine(string.Create(inv, $"{"resident memory at 10% → end",-40} {rssAtTenth / 1048576.0,10:N0} MB → {rssAtEnd / 1048576.0:N0} MB   end/10% {(double)rssAtEnd / rssAtTenth:0.00}x (target ≤ 1.20)"));
         Console.WriteLine(string.Create(inv, $"{"outputs page (100) at 1% of the job",-40} {pageAtOnePercent.TotalMilliseconds,10:0.0} ms (reference)"));
         Console.WriteLine(string.Create(inv, $"{"outputs page (100), all outputs, warm",-40} {warm.TotalMilliseconds,10:0.0} ms   ÷ reference {warm / pageAtOnePercent:0.00}x (target ≤ 50 ms)"));
-        Console.WriteLine(string.Create(inv, $"{"filtered + sorted page (100)",-40} {filtered.TotalMilliseconds,10:0.0} ms   ÷ plain warm page {filtered / warm:0.0}x (target ≤ 1,000 ms)"));
+        Console.WriteLine(string.Create(inv, $"{"filtered + sorted page (100), first",-40} {filteredFirst.TotalMilliseconds,10:0.0} ms   ÷ plain warm page {filteredFirst / warm:0.0}x (target ≤ 1,000 ms)"));
+        Console.WriteLine(string.Create(inv, $"{"filtered + sorted page (100), next pages",-40} {filtered.TotalMilliseconds,10:0.0} ms   ÷ plain warm page {filtered / warm:0.0}x"));
+        Console.WriteLine(string.Create(inv, $"{"filtered + sorted page, new fields",-40} {otherField.TotalMilliseconds,10:0.0} ms   ÷ plain warm page {otherField / warm:0.0}x"));
         Console.WriteLine(string.Create(inv, $"{"bulk review of a filtered set",-40} {bulk.TotalMilliseconds,10:0.0} ms   ({rejected:N0} outputs rejected, manifest rewritten once)"));
         Console.WriteLine(string.Create(inv, $"{"outputs page right after activation",-40} {cold.TotalMilliseconds,10:0.0} ms   ÷ reference {cold / pageAtOnePercent:0.00}x (target ≤ 50 ms)"));
         Console.WriteLine(string.Create(inv, $"{"largest grain-state blob",-40} {largestState / 1024.0,10:N0} KB   ÷ 1 MB {largestState / 1048576.0:0.00}x (target ≤ 1.00)"));
