@@ -11,7 +11,7 @@ namespace AudioMix.Grains.Operations;
 /// The unit's main output is the item with the non-speech removed (its segments back to back), for trimming silence and
 /// music. Parameters: <see cref="DetectorParameters"/>'s, <c>maxSegmentSeconds</c> and <c>merge</c>.
 /// </summary>
-public sealed class DetectSpeechOperation(BlobAudio audio, SpeechModels models) : JobOperation<DetectSpeechParams, SeparationPlan>(audio)
+public sealed class DetectSpeechOperation(BlobAudio audio, SiloModels models) : JobOperation<DetectSpeechParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "detect_speech";

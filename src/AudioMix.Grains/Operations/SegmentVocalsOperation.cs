@@ -21,7 +21,7 @@ namespace AudioMix.Grains.Operations;
 /// an onset of about 0.7), and the VAD's <c>onset</c>, <c>minSpeechSeconds</c> (drop shorter spans; default 0),
 /// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none); see <see cref="Schema"/>.
 /// </summary>
-public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models) : JobOperation<SegmentVocalsParams, SeparationPlan>(audio)
+public sealed class SegmentVocalsOperation(BlobAudio audio, SiloModels models) : JobOperation<SegmentVocalsParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "segment_vocals";
@@ -95,7 +95,7 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
         var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
         var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
 
-        using var separator = parameters.Separator?.Create(models.Store);
+        using var separator = parameters.Separator?.Create(models);
         string? vocalStem = null;
         var vocals = mixture;
         if (separator is not null)
