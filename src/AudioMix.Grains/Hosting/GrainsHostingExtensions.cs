@@ -1,6 +1,7 @@
 using AudioMix.Audio.Torch;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Compute;
+using AudioMix.Grains.Datasets;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
@@ -48,6 +49,10 @@ public static class GrainsHostingExtensions
         var services = silo.Services;
         services.AddOptions<JobEngineOptions>()
             .Bind(silo.Configuration.GetSection(JobEngineOptions.Section))
+            .Validate(o => o.Validate())
+            .ValidateOnStart();
+        services.AddOptions<AnalysisSweepOptions>()
+            .Bind(silo.Configuration.GetSection(AnalysisSweepOptions.Section))
             .Validate(o => o.Validate())
             .ValidateOnStart();
         services.AddPlacementDirector<ChosenSiloPlacement, ChosenSiloPlacementDirector>();
