@@ -87,6 +87,12 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// The oneDNN ISA the silo and the CLI cap libtorch at by default (<see cref="LimitOneDnnIsa"/>): AVX2, the widest
+    /// under which no non-finite convolution output was seen on the AVX-512 machine where AVX-512 gave them.
+    /// </summary>
+    public const string SafeOneDnnIsa = "AVX2";
+
+    /// <summary>
     /// Caps the instruction set of oneDNN, the library behind libtorch's CPU convolutions (<c>ONEDNN_MAX_CPU_ISA</c>,
     /// e.g. <c>AVX2</c>). Why: on an AMD EPYC with AVX-512 (Zen 4), libtorch 2.10's oneDNN AVX-512 convolution kernels
     /// intermittently returned non-finite outputs for finite inputs and weights (a 4-layer 2-D CNN, 300 forwards, 1–8
@@ -95,6 +101,7 @@ public static class TorchRuntime
     /// <see cref="ThreadLimit.TooLate"/> is returned. Hosts that run convolutions with TorchSharp call it at start.
     /// </summary>
     /// <param name="isa">A oneDNN ISA name (<c>SSE41</c>, <c>AVX</c>, <c>AVX2</c>, <c>AVX512_CORE</c>, …).</param>
+    /// <seealso cref="SafeOneDnnIsa"/>
     public static ThreadLimit LimitOneDnnIsa(string isa)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(isa);

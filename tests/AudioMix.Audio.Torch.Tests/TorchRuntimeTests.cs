@@ -95,6 +95,49 @@ public sealed class TorchThreadLimitTests
     [Fact]
     public void Zero_threads_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.LimitIntraOpThreads(0));
+
+    // The oneDNN cap is process-global native state: these tests only read it, and set the operator's value in the managed
+    // environment (which SetBeforeLoad checks first) — so they hold in any order, before or after libtorch loads.
+    private const string OneDnnIsa = "ONEDNN_MAX_CPU_ISA";
+
+    [Fact]
+    public void An_isa_cap_set_by_the_operator_is_kept_before_and_after_libtorch_loads_and_nothing_is_written()
+    {
+        var native = TorchRuntime.NativeGetEnv(OneDnnIsa);
+        var managed = Environment.GetEnvironmentVariable(OneDnnIsa);
+        Environment.SetEnvironmentVariable(OneDnnIsa, "AVX512_CORE");
+        try
+        {
+            Assert.Equal(TorchRuntime.ThreadLimit.SetByOperator, TorchRuntime.LimitOneDnnIsa("AVX2"));
+            TorchRuntime.EnsureLoaded();
+            Assert.Equal(TorchRuntime.ThreadLimit.SetByOperator, TorchRuntime.LimitOneDnnIsa("AVX2"));
+            Assert.Equal(native, TorchRuntime.NativeGetEnv(OneDnnIsa));
+            Assert.Equal("AVX512_CORE", Environment.GetEnvironmentVariable(OneDnnIsa));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(OneDnnIsa, managed);
+        }
+    }
+
+    [Fact]
+    public void An_isa_cap_asked_for_after_libtorch_loaded_is_too_late_and_sets_nothing()
+    {
+        Assert.True(
+            TorchRuntime.NativeGetEnv(OneDnnIsa) is null && Environment.GetEnvironmentVariable(OneDnnIsa) is null,
+            $"run these tests without {OneDnnIsa} in the environment: this one checks the path where nobody set it");
+        TorchRuntime.EnsureLoaded();
+
+        Assert.Equal(TorchRuntime.ThreadLimit.TooLate, TorchRuntime.LimitOneDnnIsa("AVX2"));
+        // oneDNN has read its ISA already: claiming a cap now would be a lie, so the variable stays unset.
+        Assert.Null(TorchRuntime.NativeGetEnv(OneDnnIsa));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void A_blank_isa_is_refused(string isa) =>
+        Assert.ThrowsAny<ArgumentException>(() => TorchRuntime.LimitOneDnnIsa(isa));
 }
 
 public sealed class NativeHeapTests

@@ -7,7 +7,7 @@ using AudioMix.Benchmarks;
 // `dataset-scale [N]` times dataset adds and paging at N (default 100,000) items against 1,000.
 // The value experiment trains a CNN: oneDNN's AVX-512 convolutions gave non-finite outputs on this machine's CPU
 // (see TorchRuntime.LimitOneDnnIsa); the cap must be set before libtorch loads.
-var oneDnnIsa = args is ["value", ..] ? AudioMix.Audio.Torch.TorchRuntime.LimitOneDnnIsa("AVX2") : (AudioMix.Audio.Torch.TorchRuntime.ThreadLimit?)null;
+var oneDnnIsa = args is ["value", ..] ? AudioMix.Audio.Torch.TorchRuntime.LimitOneDnnIsa(AudioMix.Audio.Torch.TorchRuntime.SafeOneDnnIsa) : (AudioMix.Audio.Torch.TorchRuntime.ThreadLimit?)null;
 
 // As the silo and the CLI do at start (see NativeHeap): libtorch's per-block buffers stay in the heap.
 AudioMix.Audio.Torch.NativeHeap.KeepLargeBuffers();

@@ -158,7 +158,7 @@ internal static class FuzzTargets
     }
 
     // An empty models folder: "detector": "auto" then parses as rms, and a "silero" recipe parses without loading the model.
-    private static readonly SpeechModels Models = new(Options.Create(new AudioMix.Models.ModelStoreOptions
+    private static readonly SiloModels Models = new(Options.Create(new AudioMix.Models.ModelStoreOptions
     {
         Path = Path.Combine(Path.GetTempPath(), "audiomix-fuzz-models"),
     }));

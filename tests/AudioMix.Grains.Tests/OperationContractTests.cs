@@ -98,7 +98,7 @@ public sealed class OperationContractTests(ClusterFixture fixture)
             SegmentVocalsParams v => v.Separator!,
             _ => throw new InvalidOperationException(),
         };
-        using (settings.Create(new AudioMix.Models.ModelStore(AudioMix.Models.ModelStoreOptions.FromEnvironment())))
+        using (settings.Create(Silo.GetRequiredService<SiloModels>()))
         {
             Assert.Equal(before + 1, SeparatorSettings.CreatedOnThisThread);
         }

@@ -310,7 +310,7 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
         var empty = Directory.CreateTempSubdirectory("audiomix-models-").FullName;
         try
         {
-            using var models = new AudioMix.Grains.Operations.SpeechModels(Microsoft.Extensions.Options.Options.Create(new AudioMix.Models.ModelStoreOptions { Path = empty }));
+            using var models = new AudioMix.Grains.Operations.SiloModels(Microsoft.Extensions.Options.Options.Create(new AudioMix.Models.ModelStoreOptions { Path = empty }));
             var audio = new BlobAudio(fixture.Store);
             AudioMix.Grains.Operations.IJobOperation operation = op == "separate"
                 ? new AudioMix.Grains.Operations.SeparateOperation(audio, models)
@@ -348,5 +348,63 @@ public sealed class SeparationOperationTests(ClusterFixture fixture)
             Assert.Equal(AudioMix.Models.ModelCatalog.Get("htdemucs").Sha256, model.GetProperty("sha256").GetString());
             Assert.Equal("research-only", model.GetProperty("license").GetString());
         }
+    }
+
+    [Fact]
+    public async Task Htdemucs_units_of_concurrent_jobs_share_one_session_keep_their_own_overlap_and_match_an_own_session()
+    {
+        var models = ((Orleans.TestingHost.InProcessSiloHandle)fixture.Cluster.Silos[0]).ServiceProvider.GetService(typeof(AudioMix.Grains.Operations.SiloModels)) as AudioMix.Grains.Operations.SiloModels;
+        Assert.NotNull(models);
+        var datasetId = TestData.NewKey("ds");
+        await Client.GetGrain<IDatasetGrain>(datasetId).CreateAsync("htdemucs shared " + datasetId, DatasetKind.Music);
+        var (drums, tones) = DrumsAndTones(1.5, seed: 21);
+        await Client.GetGrain<IDatasetGrain>(datasetId).AddItemsAsync([await AddItemAsync(datasetId, 0, Sum(drums, tones))]);
+
+        // Two jobs at once, each with its own overlap: their units run over the silo's one session.
+        var separate = RunAsync(datasetId, "separate", """{"method": "htdemucs", "overlap": 0.25}""");
+        var segment = RunAsync(datasetId, "segment_vocals", """{"method": "htdemucs", "overlap": 0.5, "detector": "rms"}""");
+        await Task.WhenAll(separate, segment);
+        var (separateStatus, separateOutputs, _) = await separate;
+        var (segmentStatus, segmentOutputs, _) = await segment;
+        Assert.True(separateStatus.State == JobState.Completed, separateStatus.Error);
+        Assert.True(segmentStatus.State == JobState.Completed, segmentStatus.Error);
+        Assert.Null(separateOutputs.Single().Error);
+        Assert.Null(segmentOutputs.Single().Error);
+        Assert.Equal(1, models.HtDemucsLoads);
+
+        double Overlap(JobOutput output)
+        {
+            using var provenance = JsonDocument.Parse(output.ProvenanceJson);
+            return provenance.RootElement.GetProperty("parameters").GetProperty("overlap").GetDouble();
+        }
+
+        Assert.Equal(0.25, Overlap(separateOutputs[0]));
+        Assert.Equal(0.5, Overlap(segmentOutputs[0]));
+
+        // The stems are what a separator with its own session makes of the same mixture (the shared session changes nothing).
+        var audio = new BlobAudio(fixture.Store);
+        var output = separateOutputs[0];
+        var mixture = await audio.ReadAsync(output.OutputKey!, null, CancellationToken.None);
+        using var own = AudioMix.Separation.Models.HtDemucsSeparator.Load(models.Store, new AudioMix.Separation.Models.HtDemucsOptions(0.25));
+        var expected = own.Separate(mixture);
+        foreach (var asset in output.Assets!)
+        {
+            var stem = await audio.ReadAsync(asset.Key, null, CancellationToken.None);
+            var want = expected[asset.Name];
+            Assert.Equal(want.Frames, stem.Frames);
+            for (var c = 0; c < want.ChannelCount; c++)
+            {
+                for (var i = 0; i < want.Frames; i++)
+                {
+                    Assert.True(Math.Abs(want.Channels[c][i] - stem.Channels[c][i]) <= 1e-6, $"{asset.Name} channel {c} frame {i}: {stem.Channels[c][i]} vs {want.Channels[c][i]}");
+                }
+            }
+        }
+
+        // Both jobs' separators are disposed by now; the session they shared still runs the next unit.
+        var (again, againOutputs, _) = await RunAsync(datasetId, "separate", """{"method": "htdemucs"}""");
+        Assert.True(again.State == JobState.Completed, again.Error);
+        Assert.Null(againOutputs.Single().Error);
+        Assert.Equal(1, models.HtDemucsLoads);
     }
 }

@@ -89,6 +89,30 @@ public sealed class HtDemucsSeparatorTests
     }
 
     [Fact]
+    public void Separators_over_a_shared_session_keep_their_own_overlap_and_leave_the_session_to_its_owner()
+    {
+        var installed = new ModelStore(ModelStoreOptions.FromEnvironment()).Resolve(ModelCatalog.HtDemucs);
+        using var session = new OnnxModel(installed.Path);
+
+        // The session's threads and provider are the session's: a separator over it cannot ask for others.
+        var refused = Assert.Throws<ArgumentException>(() => new HtDemucsSeparator(installed, session, new HtDemucsOptions(Runtime: new OnnxModelOptions(IntraOpThreads: 2))));
+        Assert.Contains("shared session", refused.Message, StringComparison.Ordinal);
+        using (var first = new HtDemucsSeparator(installed, session, new HtDemucsOptions(0.5)))
+        {
+            Assert.Equal(0.5, first.Parameters["overlap"]);
+        }
+
+        // Neither the refusal nor disposing the first separator closed the session: the next one runs over it.
+        using var second = new HtDemucsSeparator(installed, session);
+        Assert.Equal(0.25, second.Parameters["overlap"]);
+        var mixture = AudioBuffer.Silence(HtDemucsSeparator.ModelRate, 2, HtDemucsSeparator.ModelRate / 2);
+        mixture.Channels[0][100] = mixture.Channels[1][100] = 0.5f;
+        var stems = second.Separate(mixture);
+        Assert.All(HtDemucsSeparator.Stems, stem => Assert.Equal(mixture.Frames, stems[stem].Frames));
+        Assert.All(stems.Values, stem => Assert.All(stem.Channels, channel => Assert.True(channel.All(float.IsFinite))));
+    }
+
+    [Fact]
     public void Not_installed_is_an_error_naming_the_install_command_with_the_licence_to_accept()
     {
         var empty = Directory.CreateTempSubdirectory("audiomix-models-").FullName;

@@ -12,5 +12,5 @@ internal static class OneDnnSafety
     internal static TorchRuntime.ThreadLimit Outcome { get; private set; }
 
     [ModuleInitializer]
-    internal static void Apply() => Outcome = TorchRuntime.LimitOneDnnIsa("AVX2");
+    internal static void Apply() => Outcome = TorchRuntime.LimitOneDnnIsa(TorchRuntime.SafeOneDnnIsa);
 }

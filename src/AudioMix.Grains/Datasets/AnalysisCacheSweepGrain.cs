@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AudioMix.Grains.Operations;
 using AudioMix.Storage;
+using Microsoft.Extensions.Options;
 
 namespace AudioMix.Grains.Datasets;
 
@@ -24,9 +25,37 @@ public interface IAnalysisCacheSweepGrain : IGrainWithStringKey
     Task<AnalysisSweepStatus> GetStatusAsync();
 }
 
-/// <summary>What the sweeper has done: sweeps finished, and the last sweep's kept and deleted analyses.</summary>
+/// <summary>
+/// What the sweeper has done: sweeps finished, whether one is running or waiting to retry, the last sweep's kept and
+/// deleted analyses, and the attempts that failed (each retried).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AudioMix.AnalysisSweepStatus")]
-public sealed record AnalysisSweepStatus([property: Id(0)] int Completed, [property: Id(1)] bool Running, [property: Id(2)] int Kept, [property: Id(3)] int Deleted);
+public sealed record AnalysisSweepStatus(
+    [property: Id(0)] int Completed, [property: Id(1)] bool Running, [property: Id(2)] int Kept, [property: Id(3)] int Deleted, [property: Id(4)] int Failed = 0);
+
+/// <summary>How the analysis-cache sweeper retries (section <c>AudioMix:AnalysisSweep</c>).</summary>
+public sealed class AnalysisSweepOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "AudioMix:AnalysisSweep";
+
+    /// <summary>
+    /// Seconds before a failed sweep is tried again (doubling with each failure in a row, at most 64 times this): a
+    /// failing store must not lose the request a deletion made.
+    /// </summary>
+    public double RetrySeconds { get; set; } = 30;
+
+    /// <summary>Throws on a delay the sweeper cannot use (so the silo does not start); true otherwise.</summary>
+    public bool Validate()
+    {
+        if (!double.IsFinite(RetrySeconds) || RetrySeconds is < 0.01 or > 3600)
+        {
+            throw new ArgumentException($"{Section}:RetrySeconds must be between 0.01 and 3600 (got {RetrySeconds}).");
+        }
+
+        return true;
+    }
+}
 
 /// <summary>
 /// Mark and sweep: the live set is every content hash of every dataset's items, read page by page (1,000 items a call);
@@ -34,7 +63,8 @@ public sealed record AnalysisSweepStatus([property: Id(0)] int Completed, [prope
 /// deleting one a new upload is about to use costs a re-analysis, never data; still, entries written after the sweep
 /// began are kept (compared with a marker blob written at its start, so clocks of silo and store never meet).
 /// </summary>
-internal sealed partial class AnalysisCacheSweepGrain(IGrainFactory grains, IBlobStore store, ILogger<AnalysisCacheSweepGrain> logger)
+internal sealed partial class AnalysisCacheSweepGrain(
+    IGrainFactory grains, IBlobStore store, IOptions<AnalysisSweepOptions> options, ILogger<AnalysisCacheSweepGrain> logger)
     : Grain, IAnalysisCacheSweepGrain
 {
     private const string MarkerKey = "analysis/sweep-marker";
@@ -57,6 +87,7 @@ internal sealed partial class AnalysisCacheSweepGrain(IGrainFactory grains, IBlo
     {
         try
         {
+            var failuresInARow = 0;
             while (_pending)
             {
                 _pending = false;
@@ -64,12 +95,21 @@ internal sealed partial class AnalysisCacheSweepGrain(IGrainFactory grains, IBlo
                 try
                 {
                     var (kept, deleted) = await SweepAsync();
-                    _status = new AnalysisSweepStatus(_status.Completed + 1, true, kept, deleted);
+                    failuresInARow = 0;
+                    _status = _status with { Completed = _status.Completed + 1, Kept = kept, Deleted = deleted };
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    // A failed sweep loses nothing (the cache stays as it was); the next deletion asks again.
-                    LogSweepFailed(logger, ex.GetType().Name, ex.Message);
+                    // A failed sweep loses no data (what it did not delete stays, and deletes are conditional), and it
+                    // must not lose the request either: the datasets it was asked for are gone and will not ask again.
+                    // So it is kept and retried after a pause that doubles while the store keeps failing.
+                    failuresInARow++;
+                    _status = _status with { Failed = _status.Failed + 1 };
+                    var delay = TimeSpan.FromSeconds(options.Value.RetrySeconds * Math.Pow(2, Math.Min(failuresInARow - 1, 6)));
+                    LogSweepFailed(logger, ex.GetType().Name, ex.Message, delay.TotalSeconds);
+                    _pending = true;
+                    DelayDeactivation(delay + TimeSpan.FromMinutes(10));
+                    await Task.Delay(delay);
                 }
             }
         }
@@ -162,6 +202,6 @@ internal sealed partial class AnalysisCacheSweepGrain(IGrainFactory grains, IBlo
     [LoggerMessage(EventId = 2210, Level = LogLevel.Information, Message = "Analysis cache swept: {Live} live content hashes, {Kept} analyses kept, {Deleted} deleted in {ElapsedMs} ms")]
     private static partial void LogSwept(ILogger logger, int live, int kept, int deleted, long elapsedMs);
 
-    [LoggerMessage(EventId = 2211, Level = LogLevel.Warning, Message = "Analysis cache sweep failed ({Error}: {Message}); the cache is unchanged past what was deleted, the next deletion sweeps again")]
-    private static partial void LogSweepFailed(ILogger logger, string error, string message);
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Warning, Message = "Analysis cache sweep failed ({Error}: {Message}); the cache is unchanged past what was deleted, retrying in {RetrySeconds} s")]
+    private static partial void LogSweepFailed(ILogger logger, string error, string message, double retrySeconds);
 }

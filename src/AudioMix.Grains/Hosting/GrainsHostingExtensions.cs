@@ -1,6 +1,7 @@
 using AudioMix.Audio.Torch;
 using AudioMix.Grains.Audio;
 using AudioMix.Grains.Compute;
+using AudioMix.Grains.Datasets;
 using AudioMix.Grains.Jobs;
 using AudioMix.Grains.Jobs.Sharding;
 using AudioMix.Grains.Operations;
@@ -32,7 +33,14 @@ public static class GrainsHostingExtensions
             throw new ArgumentException($"AudioMix:Compute:TorchThreadsPerUnit must be at least 1 (got {torchThreads}).");
         }
 
-        TorchRuntime.LimitIntraOpThreads(torchThreads);
+        var threadLimit = TorchRuntime.LimitIntraOpThreads(torchThreads);
+
+        // oneDNN's AVX-512 convolutions returned non-finite values on an AVX-512 AMD EPYC (see TorchRuntime.LimitOneDnnIsa):
+        // capped before libtorch loads unless configured otherwise (ONEDNN_MAX_CPU_ISA set by the operator wins).
+        var isa = TorchLimits.ReadOneDnnIsa(silo.Configuration[TorchLimits.OneDnnIsaKey]);
+        var isaLimit = isa.Equals(TorchLimits.NoCap, StringComparison.OrdinalIgnoreCase) ? (TorchRuntime.ThreadLimit?)null : TorchRuntime.LimitOneDnnIsa(isa);
+        silo.Services.AddSingleton(new TorchLimits(torchThreads, threadLimit, isa, isaLimit));
+        silo.Services.AddHostedService<TorchLimitsReport>();
 
         // Learned models on CUDA (AudioMix:Compute:Device=cuda) fail the silo's start by name when CUDA is not usable.
         if (ComputeDevice.IsCuda(silo.Configuration[ComputeDevice.Key]))
@@ -48,6 +56,10 @@ public static class GrainsHostingExtensions
         var services = silo.Services;
         services.AddOptions<JobEngineOptions>()
             .Bind(silo.Configuration.GetSection(JobEngineOptions.Section))
+            .Validate(o => o.Validate())
+            .ValidateOnStart();
+        services.AddOptions<AnalysisSweepOptions>()
+            .Bind(silo.Configuration.GetSection(AnalysisSweepOptions.Section))
             .Validate(o => o.Validate())
             .ValidateOnStart();
         services.AddPlacementDirector<ChosenSiloPlacement, ChosenSiloPlacementDirector>();

@@ -11,7 +11,7 @@ namespace AudioMix.Grains.Operations;
 /// The unit's main output is the item with the non-speech removed (its segments back to back), for trimming silence and
 /// music. Parameters: <see cref="DetectorParameters"/>'s, <c>maxSegmentSeconds</c> and <c>merge</c>.
 /// </summary>
-public sealed class DetectSpeechOperation(BlobAudio audio, SpeechModels models) : JobOperation<DetectSpeechParams, SeparationPlan>(audio)
+public sealed class DetectSpeechOperation(BlobAudio audio, SiloModels models) : JobOperation<DetectSpeechParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "detect_speech";
@@ -40,47 +40,27 @@ public sealed class DetectSpeechOperation(BlobAudio audio, SpeechModels models) 
     }
 
     protected override IEnumerable<SeparationPlan> PlanUnits(IReadOnlyList<DatasetItem> items, DetectSpeechParams parameters, long seed) =>
-        items.Select(item => new SeparationPlan(item.ItemId)).ToArray();
+        SpeechSegmentUnits.PerItem(items);
 
     protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, DetectSpeechParams parameters, SeparationPlan plan, CancellationToken cancellationToken)
     {
-        var item = unit.Item(plan.Item);
-        var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
-        var source = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
-        var segments = parameters.Silero is { } silero
-            ? DetectorParameters.SegmentWithSilero(models, silero, source)
-            : new VocalActivitySegmenter(parameters.Rms).Segment(source);
-        if (transcript is not null)
-        {
-            segments = VocalActivitySegmenter.AttachText(segments, transcript);
-        }
-
-        var assets = new List<OutputAsset>();
-        var clips = new List<AudioBuffer>();
-        for (var i = 0; i < segments.Count; i++)
-        {
-            var segment = segments[i];
-            var start = Math.Min(source.Frames, (int)Math.Round(segment.Start * source.SampleRate));
-            var end = Math.Min(source.Frames, (int)Math.Round(segment.End * source.SampleRate));
-            var clip = source.Slice(start, Math.Max(0, end - start));
-            clips.Add(clip);
-            assets.Add(await unit.WriteAudioAssetAsync($"seg{i:D3}", clip, cancellationToken, segment.Start, segment.End, segment.Text).ConfigureAwait(false));
-        }
+        var input = await SpeechSegmentUnits.ReadAsync(unit, plan, cancellationToken).ConfigureAwait(false);
+        var source = input.Audio;
+        var segments = SpeechSegmentUnits.Find(models, parameters.Silero, parameters.Rms, source, null, input.Transcript);
+        var (assets, clips) = await SpeechSegmentUnits.WriteAsync(unit, segments, source, cancellationToken).ConfigureAwait(false);
 
         // The speech only, back to back (an item without speech keeps a 0-sample main output: nothing was speech).
         var speech = clips.Count > 0 ? AudioBuffer.Concat(clips) : AudioBuffer.Silence(source.SampleRate, source.ChannelCount, 0);
         var key = await unit.WriteMainAsync(speech, cancellationToken).ConfigureAwait(false);
         var provenance = unit.Provenance();
-        provenance["vad"] = parameters.Silero is { } used ? DetectorParameters.Describe(models, used) : DetectorParameters.Describe(parameters.Rms);
-        provenance["transcript"] = transcript is null ? "none" : $"{VocalActivitySegmenter.TranscriptField} ({transcript.Count} lines)";
-        provenance["sources"] = SourceRef.Array(new SourceRef(item, "source"));
+        SpeechSegmentUnits.DescribeInto(provenance, models, parameters.Silero, parameters.Rms, input, "source");
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["segments"] = segments.Count,
             ["speech_seconds"] = Math.Round(speech.Duration, 3),
             ["speech_share"] = source.Duration > 0 ? Math.Round(speech.Duration / source.Duration, 4) : 0,
         };
-        return SeparationParameters.ForItem(unit.Output(key, speech, provenance), item, assets, metrics);
+        return SeparationParameters.ForItem(unit.Output(key, speech, provenance), input.Item, assets, metrics);
     }
 }
 

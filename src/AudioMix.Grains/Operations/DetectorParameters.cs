@@ -54,7 +54,7 @@ internal static class DetectorParameters
     /// the detector not chosen are refused; asking for Silero when it is not installed fails here, at submission, with
     /// the install command.
     /// </summary>
-    public static (string Detector, SileroSettings? Silero) Read(OperationParameters p, IEnumerable<ParameterDescriptor> rmsOnly, SpeechModels models, double maxSegmentSeconds, bool merge)
+    public static (string Detector, SileroSettings? Silero) Read(OperationParameters p, IEnumerable<ParameterDescriptor> rmsOnly, SiloModels models, double maxSegmentSeconds, bool merge)
     {
         var chosen = p.Choice(Detector);
         if (chosen != SpeechDetectors.Rms)
@@ -119,11 +119,11 @@ internal static class DetectorParameters
     };
 
     /// <summary>Silero's segments of <paramref name="audio"/> with <paramref name="settings"/>.</summary>
-    public static IReadOnlyList<VocalSegment> SegmentWithSilero(SpeechModels models, SileroSettings settings, AudioBuffer audio) =>
+    public static IReadOnlyList<VocalSegment> SegmentWithSilero(SiloModels models, SileroSettings settings, AudioBuffer audio) =>
         new SileroSpeechDetector(models.Silero, settings.Options).Segment(audio);
 
     /// <summary>Provenance of a Silero run: the model's name, version and hash and the hysteresis settings.</summary>
-    public static JsonObject Describe(SpeechModels models, SileroSettings settings)
+    public static JsonObject Describe(SiloModels models, SileroSettings settings)
     {
         var installed = models.Silero.Installed!;
         var o = settings.Options;

@@ -6,7 +6,7 @@ namespace AudioMix.Grains.Operations;
 
 /// <summary>Answers with the pinned models and this silo's installation state (hashes are checked once per file version).</summary>
 [StatelessWorker]
-internal sealed class ModelCatalogGrain(SpeechModels models) : Grain, IModelCatalogGrain
+internal sealed class ModelCatalogGrain(SiloModels models) : Grain, IModelCatalogGrain
 {
     public Task<IReadOnlyList<ModelInfo>> ListAsync() => Task.FromResult<IReadOnlyList<ModelInfo>>(
         [.. models.Store.List().Select(status =>

@@ -1,4 +1,5 @@
 using AudioMix.Models;
+using AudioMix.Separation.Models;
 using AudioMix.Separation.Segmentation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,17 +9,20 @@ namespace AudioMix.Grains.Operations;
 
 /// <summary>
 /// The learned models a silo runs: the store of installed, hash-checked files (<see cref="ModelStoreOptions"/>, section
-/// <c>AudioMix:Models</c>) and the Silero VAD session, loaded on first use and shared by every unit (ONNX Runtime's
-/// <c>Run</c> is thread-safe; each unit keeps its own recurrent state).
+/// <c>AudioMix:Models</c>) and one ONNX session per model (Silero VAD, HTDemucs), each loaded on first use and shared by
+/// every unit of every job in this process until the host disposes it. ONNX Runtime's <c>Run</c> is thread-safe and the
+/// compute limiter bounds how many run at once; what a unit changes (Silero's recurrent state, HTDemucs' overlap and
+/// buffers) lives in the unit's own wrapper.
 /// </summary>
-public sealed class SpeechModels : IDisposable
+public sealed class SiloModels : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly OnnxModelOptions _onnx;
     private SileroVad? _silero;
+    private (InstalledModel Model, OnnxModel Session)? _htdemucs;
 
     /// <summary>Creates the models over the bound options (validated at start).</summary>
-    public SpeechModels(IOptions<ModelStoreOptions> options)
+    public SiloModels(IOptions<ModelStoreOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
@@ -32,6 +36,9 @@ public sealed class SpeechModels : IDisposable
 
     /// <summary>The detector <c>auto</c> means: Silero when its model is installed, else RMS.</summary>
     public string DefaultDetector => SpeechDetectors.Default(Store);
+
+    /// <summary>How many times this process loaded the HTDemucs session (tests check it is shared: at most once).</summary>
+    internal int HtDemucsLoads { get; private set; }
 
     /// <summary>The Silero VAD session (loaded and hash-checked once).</summary>
     /// <exception cref="ModelNotInstalledException">The model is missing or corrupt (names the install command).</exception>
@@ -47,6 +54,31 @@ public sealed class SpeechModels : IDisposable
         }
     }
 
+    /// <summary>
+    /// A unit's HTDemucs separator over the shared session (loaded and hash-checked on first use, 174 MB): disposing the
+    /// separator keeps the session; <paramref name="options"/>' overlap is the unit's own.
+    /// </summary>
+    /// <exception cref="ModelNotInstalledException">The model is missing or corrupt (names the install command and licence).</exception>
+    public HtDemucsSeparator HtDemucs(HtDemucsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (InstalledModel Model, OnnxModel Session) shared;
+        lock (_gate)
+        {
+            // Not cached on failure, as for Silero.
+            if (_htdemucs is null)
+            {
+                var installed = Store.Resolve(ModelCatalog.HtDemucs);
+                _htdemucs = (installed, new OnnxModel(installed.Path, _onnx));
+                HtDemucsLoads++;
+            }
+
+            shared = _htdemucs.Value;
+        }
+
+        return new HtDemucsSeparator(shared.Model, shared.Session, options);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -54,6 +86,8 @@ public sealed class SpeechModels : IDisposable
         {
             _silero?.Dispose();
             _silero = null;
+            _htdemucs?.Session.Dispose();
+            _htdemucs = null;
         }
     }
 }
@@ -63,7 +97,7 @@ public static class ModelServices
 {
     /// <summary>
     /// Binds <see cref="ModelStoreOptions"/> from <c>AudioMix:Models</c> (validated when the host starts) and adds
-    /// <see cref="SpeechModels"/>.
+    /// <see cref="SiloModels"/>.
     /// </summary>
     public static IServiceCollection AddModels(this IServiceCollection services, IConfiguration configuration)
     {
@@ -75,7 +109,7 @@ public static class ModelServices
                 return true;
             })
             .ValidateOnStart();
-        services.AddSingleton<SpeechModels>();
+        services.AddSingleton<SiloModels>();
         return services;
     }
 }

@@ -21,20 +21,13 @@ namespace AudioMix.Grains.Operations;
 /// an onset of about 0.7), and the VAD's <c>onset</c>, <c>minSpeechSeconds</c> (drop shorter spans; default 0),
 /// <c>offset</c>, <c>minSilenceSeconds</c>, <c>maxSegmentSeconds</c>, <c>paddingSeconds</c>, <c>merge</c> (greedy|none); see <see cref="Schema"/>.
 /// </summary>
-public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models) : JobOperation<SegmentVocalsParams, SeparationPlan>(audio)
+public sealed class SegmentVocalsOperation(BlobAudio audio, SiloModels models) : JobOperation<SegmentVocalsParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "segment_vocals";
 
     private static readonly ParameterDescriptor AudioParam = Param.Choice("audio", "mix", ["mix", "vocals"], "Signal the segments cut: the original mix or the separated vocals");
     private static readonly ParameterDescriptor Score = DetectorParameters.ForRms(Param.Choice("score", "peak", ["peak", "share"], "Frame score: RMS ÷ max RMS (peak) or vocals RMS ÷ mixture RMS (share; pair with onset ≈ 0.7)"));
-    private static readonly ParameterDescriptor Onset = DetectorParameters.Onset;
-    private static readonly ParameterDescriptor Offset = DetectorParameters.Offset;
-    private static readonly ParameterDescriptor MinSpeechSeconds = DetectorParameters.MinSpeechSeconds;
-    private static readonly ParameterDescriptor MinSilenceSeconds = DetectorParameters.MinSilenceSeconds;
-    private static readonly ParameterDescriptor PaddingSeconds = DetectorParameters.PaddingSeconds;
-    private static readonly ParameterDescriptor MaxSegmentSeconds = DetectorParameters.MaxSegmentSeconds;
-    private static readonly ParameterDescriptor Merge = DetectorParameters.Merge;
     private static readonly ParameterDescriptor[] RmsOnly = [Score, .. DetectorParameters.RmsSchema];
 
     /// <summary>Name, description and parameters (the separator's, default method two-stage-hpss or none, then the detector's).</summary>
@@ -56,7 +49,6 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
         }
 
         var score = p.Choice(Score);
-        var onset = p.Number(Onset);
         if (separator is null && score == "share")
         {
             throw new ArgumentException($"{OpName}: 'score': 'share' divides separated vocals by the mix; it needs a separator ('method' is 'none').");
@@ -64,21 +56,14 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
 
         try
         {
-            var maxSegment = p.Number(MaxSegmentSeconds);
-            var merge = p.Choice(Merge);
-            var (detector, silero) = DetectorParameters.Read(p, RmsOnly, models, maxSegment, merge == "greedy");
-            var parsed = new SegmentVocalsParams(
-                separator, audio, score, onset,
-                Offset: p.Number(Offset, Math.Min(0.1, onset)),
-                MinSilenceSeconds: p.Number(MinSilenceSeconds),
-                MaxSegmentSeconds: maxSegment,
-                PaddingSeconds: p.Number(PaddingSeconds),
-                Merge: merge,
-                MinSpeechSeconds: p.Number(MinSpeechSeconds),
+            var rms = DetectorParameters.ReadRms(p, score == "share" ? VocalActivityScore.Share : VocalActivityScore.Peak);
+            var (detector, silero) = DetectorParameters.Read(p, RmsOnly, models, rms.MaxSegmentSeconds, rms.Merge);
+            return new SegmentVocalsParams(
+                separator, audio, score, rms.OnsetThreshold, rms.OffsetThreshold, rms.MinSilenceSeconds, rms.MaxSegmentSeconds, rms.PaddingSeconds,
+                Merge: rms.Merge ? "greedy" : "none",
+                MinSpeechSeconds: rms.MinSpeechSeconds,
                 Detector: detector,
                 Silero: silero);
-            _ = new VocalActivitySegmenter(parsed.Vad); // checks the options; cheap (no separator, no tensors)
-            return parsed;
         }
         catch (ArgumentOutOfRangeException ex)
         {
@@ -87,15 +72,14 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
     }
 
     protected override IEnumerable<SeparationPlan> PlanUnits(IReadOnlyList<DatasetItem> items, SegmentVocalsParams parameters, long seed) =>
-        items.Select(item => new SeparationPlan(item.ItemId)).ToArray();
+        SpeechSegmentUnits.PerItem(items);
 
     protected override async Task<JobOutput> RenderUnitAsync(UnitRenderer unit, SegmentVocalsParams parameters, SeparationPlan plan, CancellationToken cancellationToken)
     {
-        var item = unit.Item(plan.Item);
-        var transcript = VocalActivitySegmenter.ReadTranscript(item.Metadata);
-        var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
+        var input = await SpeechSegmentUnits.ReadAsync(unit, plan, cancellationToken).ConfigureAwait(false);
+        var mixture = input.Audio;
 
-        using var separator = parameters.Separator?.Create(models.Store);
+        using var separator = parameters.Separator?.Create(models);
         string? vocalStem = null;
         var vocals = mixture;
         if (separator is not null)
@@ -106,26 +90,10 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
         }
 
         var vad = parameters.Vad;
-        var segments = parameters.Silero is { } silero
-            ? DetectorParameters.SegmentWithSilero(models, silero, vocals)
-            : new VocalActivitySegmenter(vad).Segment(vocals, separator is null ? null : mixture);
-        if (transcript is not null)
-        {
-            segments = VocalActivitySegmenter.AttachText(segments, transcript);
-        }
-
+        var segments = SpeechSegmentUnits.Find(models, parameters.Silero, vad, vocals, separator is null ? null : mixture, input.Transcript);
         var key = await unit.WriteMainAsync(vocals, cancellationToken).ConfigureAwait(false);
         var cutVocals = parameters.Audio == "vocals";
-        var source = cutVocals ? vocals : mixture;
-        var assets = new List<OutputAsset>();
-        for (var i = 0; i < segments.Count; i++)
-        {
-            var segment = segments[i];
-            var start = (int)Math.Round(segment.Start * source.SampleRate);
-            var end = Math.Min(source.Frames, (int)Math.Round(segment.End * source.SampleRate));
-            var clip = source.Slice(start, Math.Max(0, end - start));
-            assets.Add(await unit.WriteAudioAssetAsync($"seg{i:D3}", clip, cancellationToken, segment.Start, segment.End, segment.Text).ConfigureAwait(false));
-        }
+        var (assets, _) = await SpeechSegmentUnits.WriteAsync(unit, segments, cutVocals ? vocals : mixture, cancellationToken).ConfigureAwait(false);
 
         var provenance = unit.Provenance();
         if (separator is null)
@@ -139,15 +107,13 @@ public sealed class SegmentVocalsOperation(BlobAudio audio, SpeechModels models)
         }
 
         provenance["audio"] = cutVocals ? "vocals" : "mix";
-        provenance["vad"] = parameters.Silero is { } used ? DetectorParameters.Describe(models, used) : DetectorParameters.Describe(vad);
-        provenance["transcript"] = transcript is null ? "none" : $"{VocalActivitySegmenter.TranscriptField} ({transcript.Count} lines)";
-        provenance["sources"] = SourceRef.Array(new SourceRef(item, "mixture"));
+        SpeechSegmentUnits.DescribeInto(provenance, models, parameters.Silero, vad, input, "mixture");
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["segments"] = segments.Count,
             ["voiced_seconds"] = Math.Round(segments.Sum(s => s.Duration), 3),
         };
-        return SeparationParameters.ForItem(unit.Output(key, vocals, provenance), item, assets, metrics);
+        return SeparationParameters.ForItem(unit.Output(key, vocals, provenance), input.Item, assets, metrics);
     }
 }
 

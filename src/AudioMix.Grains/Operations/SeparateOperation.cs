@@ -11,7 +11,7 @@ namespace AudioMix.Grains.Operations;
 /// line per stem. Parameters: see <see cref="SeparationParameters"/> (default method hpss). Metrics: each stem's
 /// share of the mixture's energy, dB.
 /// </summary>
-public sealed class SeparateOperation(BlobAudio audio, SpeechModels models) : JobOperation<SeparateParams, SeparationPlan>(audio)
+public sealed class SeparateOperation(BlobAudio audio, SiloModels models) : JobOperation<SeparateParams, SeparationPlan>(audio)
 {
     /// <summary>The recipe name.</summary>
     public const string OpName = "separate";
@@ -58,7 +58,7 @@ public sealed class SeparateOperation(BlobAudio audio, SpeechModels models) : Jo
     {
         var item = unit.Item(plan.Item);
         var mixture = unit.ToOutputRate(await unit.ReadAsync(item, cancellationToken).ConfigureAwait(false));
-        using var separator = parameters.Separator.Create(models.Store);
+        using var separator = parameters.Separator.Create(models);
         var stems = await SeparationParameters.SeparateAsync(separator, mixture, cancellationToken).ConfigureAwait(false);
         var key = await unit.WriteMainAsync(mixture, cancellationToken).ConfigureAwait(false);
 

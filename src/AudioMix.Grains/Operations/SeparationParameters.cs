@@ -239,15 +239,18 @@ public abstract record SeparatorSettings
     [ThreadStatic]
     internal static int CreatedOnThisThread;
 
-    /// <summary>Makes the separator (per unit: separators are not thread-safe); learned methods load from <paramref name="models"/>.</summary>
-    public ISeparator Create(ModelStore models)
+    /// <summary>
+    /// Makes the separator (per unit: separators are not thread-safe); learned methods run over the session
+    /// <paramref name="models"/> shares across the silo's units.
+    /// </summary>
+    public ISeparator Create(SiloModels models)
     {
         CreatedOnThisThread++;
         return Make(models);
     }
 
     /// <summary>Makes the separator.</summary>
-    protected abstract ISeparator Make(ModelStore models);
+    protected abstract ISeparator Make(SiloModels models);
 
     /// <summary>Checks the options as the separator's constructor would, without making it.</summary>
     public abstract void Validate();
@@ -269,7 +272,7 @@ public sealed record HpssSettings(
 
     private HpssOptions Options => new(FftSize, HopLength, HarmonicKernelSeconds, PercussiveKernelHz, Power, Margin, false, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make(ModelStore models) => SeparatorFactory.Hpss(Options, Device());
+    protected override ISeparator Make(SiloModels models) => SeparatorFactory.Hpss(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -288,7 +291,7 @@ public sealed record RepetSimSettings(
 
     private RepetSimOptions Options => new(FftSize, HopLength, SimilarityThreshold, MinDistanceSeconds, MaxRepeatingFrames, HighPassHz, SearchWindowSeconds, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make(ModelStore models) => SeparatorFactory.RepetSim(Options, Device());
+    protected override ISeparator Make(SiloModels models) => SeparatorFactory.RepetSim(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -307,7 +310,7 @@ public sealed record TwoStageHpssSettings(
 
     private TwoStageHpssOptions Options => new(LongWindowSeconds, LongHarmonicKernelSeconds, LongPercussiveKernelHz, ShortWindowSeconds, ShortHarmonicKernelSeconds, ShortPercussiveKernelHz, Power, CentreStereo);
 
-    protected override ISeparator Make(ModelStore models) => SeparatorFactory.TwoStageHpss(Options, Device());
+    protected override ISeparator Make(SiloModels models) => SeparatorFactory.TwoStageHpss(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -325,7 +328,7 @@ public sealed record MidSideSettings(
 
     private MidSideOptions Options => new(FftSize, HopLength, Power, SmoothingSeconds, WienerIterations, WienerWindowSeconds);
 
-    protected override ISeparator Make(ModelStore models) => SeparatorFactory.MidSide(Options, Device());
+    protected override ISeparator Make(SiloModels models) => SeparatorFactory.MidSide(Options, Device());
 
     public override void Validate() => SeparatorFactory.Validate(Options);
 }
@@ -336,7 +339,7 @@ public sealed record HtDemucsSettings(double Overlap) : SeparatorSettings
 {
     public override string Method => HtDemucsSeparator.MethodName;
 
-    protected override ISeparator Make(ModelStore models) => SeparatorFactory.HtDemucs(models, new HtDemucsOptions(Overlap), Device());
+    protected override ISeparator Make(SiloModels models) => models.HtDemucs(new HtDemucsOptions(Overlap));
 
     public override void Validate()
     {

@@ -62,6 +62,9 @@ internal sealed class PreviewRenderer(BlobAudio audio, ComputeLimiter compute)
         return key;
     }
 
+    /// <summary>Deletes a preview written for an owner that has gone meanwhile.</summary>
+    public Task DiscardAsync(string key, CancellationToken cancellationToken) => audio.Store.DeleteAsync(key, cancellationToken: cancellationToken);
+
     private async Task<string> ContentHashAsync(string key, CancellationToken cancellationToken)
     {
         var properties = await audio.Store.GetPropertiesAsync(key, cancellationToken).ConfigureAwait(false)

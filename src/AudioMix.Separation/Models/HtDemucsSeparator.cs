@@ -40,14 +40,44 @@ public sealed class HtDemucsSeparator : ISeparator
     private readonly HtDemucsSegment _segments;
     private readonly HtDemucsOptions _options;
 
-    /// <summary>Loads the installed, hash-verified model.</summary>
+    /// <summary>Loads the installed, hash-verified model (the session is this separator's and goes with it).</summary>
     /// <exception cref="ArgumentException">The file is not a loadable HTDemucs ONNX model, or the options are invalid.</exception>
     public HtDemucsSeparator(InstalledModel model, HtDemucsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         _options = options ?? new HtDemucsOptions();
-        _segments = new HtDemucsSegment(model.Path, _options);
+        var session = new OnnxModel(model.Path, _options.Runtime);
+        try
+        {
+            _segments = new HtDemucsSegment(session, _options, ownsSession: true);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A separator over <paramref name="session"/>, a session of <paramref name="model"/> already loaded and shared
+    /// (ONNX Runtime's <c>Run</c> is thread-safe; everything else a separator holds is its own): disposing the
+    /// separator leaves the session to its owner. The overlap is this separator's; the session's threads and execution
+    /// provider are the session's, so <paramref name="options"/> may name no other <see cref="HtDemucsOptions.Runtime"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The session is not the HTDemucs graph, or the options ask for another runtime.</exception>
+    public HtDemucsSeparator(InstalledModel model, OnnxModel session, HtDemucsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(session);
+        _options = options ?? new HtDemucsOptions();
+        if (_options.Runtime is { } runtime && runtime != session.Options)
+        {
+            throw new ArgumentException($"The shared session runs with {session.Options}; a separator over it cannot ask for {runtime}.", nameof(options));
+        }
+
+        Model = model;
+        _segments = new HtDemucsSegment(session, _options, ownsSession: false);
     }
 
     /// <summary>Loads the model from <paramref name="store"/>.</summary>
@@ -224,24 +254,29 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
     private const int SidePad = Hop / 2 * 3;
 
     private readonly OnnxModel _model;
+    private readonly bool _ownsSession;
     private readonly string _waveInput;
     private readonly string _specInput;
 
-    public HtDemucsSegment(string path, HtDemucsOptions options)
+    /// <summary>
+    /// Runs segments through <paramref name="session"/>, disposing it with this object when <paramref name="ownsSession"/>
+    /// (not when this constructor throws: the caller still holds it then).
+    /// </summary>
+    public HtDemucsSegment(OnnxModel session, HtDemucsOptions options, bool ownsSession)
         : base(new ModelChunking(SegmentSamples / (double)HtDemucsSeparator.ModelRate, options.Overlap, HtDemucsSeparator.ModelRate))
     {
         TorchRuntime.EnsureLoaded();
-        _model = new OnnxModel(path, options.Runtime);
+        _model = session;
+        _ownsSession = ownsSession;
         var shapes = _model.InputShapes;
         var wave = shapes.FirstOrDefault(kv => kv.Value is [1, Channels, SegmentSamples]).Key;
         var spec = shapes.FirstOrDefault(kv => kv.Value is [1, Channels * 2, FftSize / 2, Frames]).Key;
         if (wave is null || spec is null || _model.OutputNames.Count != 2)
         {
             var declared = string.Join("; ", shapes.Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value)}]"));
-            _model.Dispose();
             throw new ArgumentException(
-                $"'{path}' is not the HTDemucs ONNX model: expected inputs [1, 2, {SegmentSamples}] and [1, 4, {FftSize / 2}, {Frames}] and two outputs, found {declared}.",
-                nameof(path));
+                $"'{_model.Path}' is not the HTDemucs ONNX model: expected inputs [1, 2, {SegmentSamples}] and [1, 4, {FftSize / 2}, {Frames}] and two outputs, found {declared}.",
+                nameof(session));
         }
 
         _waveInput = wave;
@@ -274,7 +309,13 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
         return all.contiguous().data<float>().ToArray();
     }
 
-    private protected override void DisposeModel() => _model.Dispose();
+    private protected override void DisposeModel()
+    {
+        if (_ownsSession)
+        {
+            _model.Dispose();
+        }
+    }
 
     /// <summary>
     /// Demucs' <c>_spec</c> + <c>_magnitude</c> (complex-as-channels): reflect-pad by 3/4 hop each side (and up to a

@@ -1,6 +1,7 @@
 using AudioMix.Grains.Hosting;
 using AudioMix.Storage;
 using AudioMix.Storage.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace AudioMix.Grains.Tests.Infrastructure;
@@ -40,6 +41,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A cluster of <paramref name="silos"/> silos over a new data directory; <paramref name="configure"/> adjusts each silo.</summary>
     public static ClusterFixture WithSilos(short silos, Action<ISiloBuilder>? configure = null) =>
         new(Directory.CreateTempSubdirectory("audiomix-grains-").FullName, null, silos, configure);
+
+    /// <summary>
+    /// A one-silo cluster over a new data directory whose silo sees its store through <paramref name="wrap"/> (a test's
+    /// decorator over the filesystem store; <see cref="Store"/> stays the undecorated view of the same directory).
+    /// </summary>
+    public static ClusterFixture WithStore(Func<IBlobStore, IBlobStore> wrap, Action<ISiloBuilder>? configure = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("audiomix-grains-").FullName;
+        return new(directory, null, 1, silo =>
+        {
+            silo.Services.AddSingleton(wrap(new FileSystemBlobStore(directory)));
+            configure?.Invoke(silo);
+        });
+    }
 
     public static InProcessTestCluster Build(string dataDirectory, string? serviceId, short silos = 1, Action<ISiloBuilder>? configure = null)
     {
