@@ -96,11 +96,10 @@ public sealed class HtDemucsSeparator : ISeparator
         var channels = -1;
         long inputFrames = 0;
         var emitted = new Dictionary<string, long>(StringComparer.Ordinal);
-        Resampler? toModel = null;
         Dictionary<string, Resampler> fromModel = new(StringComparer.Ordinal);
 
-        // Input side: up-mix and resample each block to 44.1 kHz stereo as it arrives.
-        IEnumerable<AudioBuffer> ModelBlocks()
+        // Input side: up-mix each block to stereo as it arrives (then resampled to 44.1 kHz as a stream).
+        IEnumerable<AudioBuffer> StereoBlocks()
         {
             foreach (var block in blocks)
             {
@@ -114,7 +113,6 @@ public sealed class HtDemucsSeparator : ISeparator
                         throw new ArgumentException($"HTDemucs separates mono or stereo audio, got {channels} channels: down-mix first.", nameof(blocks));
                     }
 
-                    toModel = new Resampler(rate, ModelRate, 2);
                     foreach (var stem in Stems)
                     {
                         fromModel[stem] = new Resampler(ModelRate, rate, 2);
@@ -127,21 +125,7 @@ public sealed class HtDemucsSeparator : ISeparator
                 }
 
                 inputFrames += block.Frames;
-                var stereo = channels == 2 ? block : new AudioBuffer(block.SampleRate, [block.Channels[0], block.Channels[0]]);
-                var resampled = toModel!.Process(stereo);
-                if (resampled.Frames > 0)
-                {
-                    yield return resampled;
-                }
-            }
-
-            if (toModel is not null)
-            {
-                var tail = toModel.Flush();
-                if (tail.Frames > 0)
-                {
-                    yield return tail;
-                }
+                yield return channels == 2 ? block : new AudioBuffer(block.SampleRate, [block.Channels[0], block.Channels[0]]);
             }
         }
 
@@ -166,7 +150,7 @@ public sealed class HtDemucsSeparator : ISeparator
             onStemBlock(stem, new AudioBuffer(rate, output));
         }
 
-        _segments.Separate(ModelBlocks(), (stem, block) => Emit(stem, block, flush: false), cancellationToken);
+        _segments.Separate(Resampler.Stream(StereoBlocks(), ModelRate), (stem, block) => Emit(stem, block, flush: false), cancellationToken);
         if (rate < 0)
         {
             throw new ArgumentException("The stream holds no audio.", nameof(blocks));
@@ -231,7 +215,7 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
         : base(new ModelChunking(SegmentSamples / (double)HtDemucsSeparator.ModelRate, options.Overlap, HtDemucsSeparator.ModelRate))
     {
         TorchRuntime.EnsureLoaded();
-        _model = new OnnxModel(path, options.Runtime);
+        _model = new OnnxModel(path, Tuned(options.Runtime));
         var shapes = _model.InputShapes;
         var wave = shapes.FirstOrDefault(kv => kv.Value is [1, Channels, SegmentSamples]).Key;
         var spec = shapes.FirstOrDefault(kv => kv.Value is [1, Channels * 2, FftSize / 2, Frames]).Key;
@@ -251,6 +235,20 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
 
     public override IReadOnlyDictionary<string, object> Parameters => new Dictionary<string, object>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The session settings this model runs best with, over the caller's threads and provider. Measured with the CLI on
+    /// 20 s (4 segments), 2 threads on 2 cores shared with other work, CPU time and peak RSS of the whole process:
+    /// ONNX Runtime's defaults 46.9 s, 5.7 GB; idle threads sleeping instead of spinning 37.6–39.8 s, 5.6 GB (wall 74 → 44 s
+    /// at the same load: spinning threads take the cores the working ones need); without the memory pattern as well
+    /// 31.4–38.1 s, 4.0–4.1 GB (the pattern plans one block for every intermediate tensor of the transformer at once).
+    /// The arena stays: without it every run maps and unmaps its large buffers again (52–65 s CPU, 2.9–3.3 GB).
+    /// </summary>
+    internal static OnnxModelOptions Tuned(OnnxModelOptions? runtime) => (runtime ?? new OnnxModelOptions()) with
+    {
+        SpinningThreads = false,
+        MemoryPattern = false,
+    };
+
     private protected override float[] RunModel(float[][] input, out int stems)
     {
         using var scope = torch.NewDisposeScope();
@@ -265,8 +263,8 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
         using var outputs = _model.Run(new Dictionary<string, OrtValue>(StringComparer.Ordinal) { [_waveInput] = waveValue, [_specInput] = specValue });
         var (freqOutput, timeOutput) = outputs[0].GetTensorTypeAndShape().Shape.Length == 5 ? (outputs[0], outputs[1]) : (outputs[1], outputs[0]);
 
-        var freq = torch.tensor(freqOutput.GetTensorDataAsSpan<float>().ToArray(), [ModelStems, Channels, 2, FftSize / 2, Frames]);
-        var time = torch.tensor(timeOutput.GetTensorDataAsSpan<float>().ToArray(), [ModelStems, Channels, SegmentSamples]);
+        var freq = TensorFrom(freqOutput, [ModelStems, Channels, 2, FftSize / 2, Frames]);
+        var time = TensorFrom(timeOutput, [ModelStems, Channels, SegmentSamples]);
         var separated = InverseSpectrogram(freq).Plus(time); // [4, 2, L]: drums, bass, other, vocals
         var accompaniment = separated.narrow(0, 0, 3).sum(0, keepdim: true);
         var all = torch.cat([separated, accompaniment], 0);
@@ -275,6 +273,15 @@ internal sealed class HtDemucsSegment : ChunkedModelSeparator
     }
 
     private protected override void DisposeModel() => _model.Dispose();
+
+    /// <summary>A CPU tensor holding a copy of an ONNX output: one copy, straight from ONNX Runtime's buffer into libtorch's.</summary>
+    private static torch.Tensor TensorFrom(OrtValue value, long[] shape)
+    {
+        var tensor = torch.empty(shape, torch.ScalarType.Float32);
+        using var accessor = tensor.data<float>();
+        accessor.CopyFrom(value.GetTensorDataAsSpan<float>(), 0, 0);
+        return tensor;
+    }
 
     /// <summary>
     /// Demucs' <c>_spec</c> + <c>_magnitude</c> (complex-as-channels): reflect-pad by 3/4 hop each side (and up to a
