@@ -56,7 +56,9 @@ public sealed class HtDemucsSeparatorTests
             {
                 var expected = AudioFile.Read(reference.Stems[stem]);
                 Assert.Equal(expected.Frames, stems[stem].Frames);
-                var siSdr = SeparationMetrics.SiSdr(stems[stem], expected);
+                var (estimate, target, dropped) = WithoutReferenceDropouts(stems[stem], expected, mix);
+                Assert.True(dropped < 0.01, $"{stem}: {dropped:P1} of the reference is dropped out");
+                var siSdr = SeparationMetrics.SiSdr(estimate, target);
                 Assert.True(siSdr >= 40, $"{stem}: SI-SDR {siSdr:F2} dB against the npm pipeline on 15 s");
             }
         }
@@ -133,6 +135,42 @@ public sealed class HtDemucsSeparatorTests
         {
             Directory.Delete(empty, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The npm CLI's output has a defect: its vocals' second channel is exactly zero over the last 2,475 samples (56 ms)
+    /// of every segment but the last (7.744–7.800 s and 13.594–13.650 s here), where the mixture is not silent and the
+    /// stem's other channel is not zero. Runs of at least 1,000 exact zeros in a reference channel where the mixture is
+    /// not silent are left out of the comparison (in both signals); the caller bounds how much that removes.
+    /// </summary>
+    private static (AudioBuffer Estimate, AudioBuffer Reference, double DroppedFraction) WithoutReferenceDropouts(AudioBuffer estimate, AudioBuffer reference, AudioBuffer mixture)
+    {
+        const int MinimumRun = 1000;
+        var (e, r) = (estimate.Clone(), reference.Clone());
+        long dropped = 0;
+        for (var c = 0; c < r.ChannelCount; c++)
+        {
+            var run = 0;
+            for (var i = 0; i <= r.Frames; i++)
+            {
+                if (i < r.Frames && r.Channels[c][i] == 0f)
+                {
+                    run++;
+                    continue;
+                }
+
+                var mixtureSounds = run >= MinimumRun && mixture.Channels[c].AsSpan(i - run, run).ContainsAnyExcept(0f);
+                if (mixtureSounds)
+                {
+                    e.Channels[c].AsSpan(i - run, run).Clear();
+                    dropped += run;
+                }
+
+                run = 0;
+            }
+        }
+
+        return (e, r, dropped / (double)(r.Frames * r.ChannelCount));
     }
 
     private static AudioBuffer Add(AudioBuffer a, AudioBuffer b)
