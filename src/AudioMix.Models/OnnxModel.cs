@@ -9,7 +9,17 @@ namespace AudioMix.Models;
 /// </param>
 /// <param name="UseCuda">Use the CUDA execution provider (needs the ONNX Runtime GPU build); CPU otherwise.</param>
 /// <param name="CudaDevice">The CUDA device.</param>
-public sealed record OnnxModelOptions(int IntraOpThreads = 1, bool UseCuda = false, int CudaDevice = 0)
+/// <param name="CpuMemoryArena">
+/// ONNX Runtime's CPU memory arena (its default): buffers are pooled across runs, which speeds up small models but keeps the
+/// largest working set ever reached (grown in power-of-two steps) for the session's lifetime. Off, each run allocates and
+/// frees from the process heap.
+/// </param>
+/// <param name="SpinningThreads">
+/// Whether idle intra-op threads spin waiting for work (ONNX Runtime's default). Off, they sleep: on a machine whose cores are
+/// shared with other work, spinning burns the CPU time the other threads need.
+/// </param>
+/// <param name="MemoryPattern">Whether ONNX Runtime plans one block for a run's intermediate tensors from the first run (its default).</param>
+public sealed record OnnxModelOptions(int IntraOpThreads = 1, bool UseCuda = false, int CudaDevice = 0, bool CpuMemoryArena = true, bool SpinningThreads = true, bool MemoryPattern = true)
 {
     internal void Validate()
     {
@@ -55,9 +65,16 @@ public sealed class OnnxModel : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            EnableCpuMemArena = options.CpuMemoryArena,
+            EnableMemoryPattern = options.MemoryPattern,
         };
         try
         {
+            if (!options.SpinningThreads)
+            {
+                _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
             if (options.UseCuda)
             {
                 _sessionOptions.AppendExecutionProvider_CUDA(options.CudaDevice);

@@ -27,19 +27,25 @@ internal sealed class BenchmarkHarness : IDisposable
 
     public static TimeSpan TimeProcess(string file, params string[] args) => Time(() => RunProcess(file, args));
 
-    public static string RunProcess(string file, params string[] args)
+    /// <summary>Runs a command to completion and returns its standard error (throws, quoting it, on a non-zero exit).</summary>
+    public static string RunProcess(string file, params string[] args) => Execute(file, args).Error;
+
+    /// <summary>Runs a command to completion and returns its standard output (throws, quoting stderr, on a non-zero exit).</summary>
+    public static string RunProcessOutput(string file, params string[] args) => Execute(file, args).Output;
+
+    private static (string Output, string Error) Execute(string file, string[] args)
     {
         var psi = new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
         }
 
-        return stderr.Result;
+        return (stdout, stderr.Result);
     }
 
     public static void Report(string name, double audioSeconds, TimeSpan ours, TimeSpan reference, string referenceName)

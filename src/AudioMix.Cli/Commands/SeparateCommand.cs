@@ -29,7 +29,7 @@ internal static class SeparateCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the stem WAVs (created if missing).", Required = true };
         var device = new Option<string>("--device") { Description = "Torch device: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "auto" };
         var stems = new Option<string?>("--stems") { Description = "For model:PATH, the model's stem names in order, comma-separated (default: the model's stems.txt, else stem0, stem1, …)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (stems, parameters, wall time, real-time factor, peak memory) instead of text." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (stems, parameters, wall time, real-time factor, peak memory, CPU time) instead of text." };
         var command = new Command("separate", "Split a file into stems (drums/harmonic, vocals/accompaniment, centre/sides, or a TorchScript model's).") { file, method, output, device, stems, json };
         command.SetAction((parse, cancellationToken) => Task.FromResult(console.Run(() =>
         {
@@ -97,6 +97,8 @@ internal static class SeparateCommand
             w.WriteNumber("wallSeconds", Math.Round(elapsed.TotalSeconds, 3));
             w.WriteNumber("realTimeFactor", elapsed.TotalSeconds > 0 ? Math.Round(seconds / elapsed.TotalSeconds, 2) : 0);
             w.WriteNumber("peakMemoryBytes", self.PeakWorkingSet64);
+            // CPU time (user + system, every thread) of the whole process so far: with wallSeconds, how many cores it kept busy.
+            w.WriteNumber("cpuSeconds", Math.Round(self.TotalProcessorTime.TotalSeconds, 3));
             w.WriteEndObject();
         }
 

@@ -69,7 +69,7 @@ public sealed class SiloModels : IDisposable
             if (_htdemucs is null)
             {
                 var installed = Store.Resolve(ModelCatalog.HtDemucs);
-                _htdemucs = (installed, new OnnxModel(installed.Path, _onnx));
+                _htdemucs = (installed, HtDemucsSeparator.OpenSession(installed, _onnx));
                 HtDemucsLoads++;
             }
 

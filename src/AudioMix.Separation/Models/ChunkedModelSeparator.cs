@@ -6,7 +6,7 @@ namespace AudioMix.Separation.Models;
 /// A separator model run chunk by chunk: audio is cut into overlapping chunks, each chunk's output is weighted by a
 /// triangle (Demucs' <c>apply_model</c> transition) and the overlaps are averaged, so long inputs never go through the
 /// model at once; a chunk shorter than the model's length (the end, or a short input) is centred in it as Demucs'
-/// <c>TensorChunk.padded</c> does. Streams are processed the same way with only about 1.5 chunks of audio held. Subclasses run one chunk
+/// <c>TensorChunk.padded</c> does, and a chunk starts at every stride before the end as in <c>apply_model</c>. Streams are processed the same way with only about 1.5 chunks of audio held. Subclasses run one chunk
 /// <c>[channels, samples]</c> through their runtime (TorchScript, ONNX Runtime) and return <c>[stems, channels, samples]</c>.
 /// </summary>
 public abstract class ChunkedModelSeparator : ISeparator
@@ -229,15 +229,13 @@ public abstract class ChunkedModelSeparator : ISeparator
             weight = Enumerable.Repeat(1f, chunk).ToArray();
         }
 
+        // Demucs' apply_model runs a chunk at every stride offset before the end (range(0, length, stride)), also after
+        // one that already reaches the end: that chunk, centred, weighs in on the last samples too.
         while (nextChunk * (long)hop < length)
         {
             var start = nextChunk * (long)hop;
             RunChunk(start, last: start + chunk >= length);
             nextChunk++;
-            if (start + chunk >= length)
-            {
-                break;
-            }
         }
 
         Emit((int)(length - consumed));

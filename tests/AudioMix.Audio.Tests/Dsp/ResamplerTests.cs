@@ -153,6 +153,24 @@ public sealed class ResamplerTests
     }
 
     [Fact]
+    public void A_stream_of_blocks_resamples_to_the_one_shot_result_and_passes_through_at_the_same_rate()
+    {
+        var tone = SignalMath.Sine(440, 22050, 30000, 0.5);
+        var whole = new AudioBuffer(22050, [tone, tone]);
+        var blocks = new[] { whole.Slice(0, 7000), whole.Slice(7000, 0), whole.Slice(7000, 23000) };
+        var streamed = AudioBuffer.Concat([.. Resampler.Stream(blocks, 44100)]);
+        Assert.Equal(Resampler.Resample(whole, 44100).Channels[1], streamed.Channels[1]);
+
+        var same = Resampler.Stream(blocks, 22050).ToList();
+        Assert.Equal(2, same.Count); // the empty block is dropped, the others are the same instances
+        Assert.Same(blocks[0], same[0]);
+        Assert.Same(blocks[2], same[1]);
+
+        var mixed = Assert.Throws<ArgumentException>(() => Resampler.Stream([blocks[0], AudioBuffer.Silence(16000, 2, 10)], 44100).ToList());
+        Assert.Contains("16000", mixed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stereo_channels_are_processed_independently()
     {
         var tone = SignalMath.Sine(1000, 44100, 22050, 0.5);

